@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from faq.models import (
+    Article,
+    ArticleTranslation,
+    ArticleVote,
+    Category,
+    ContactChannel,
+    SearchQueryStat,
+    Synonym,
+    Tag,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_ko", "name_en", "slug", "position", "published_articles"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    search_fields = ["name_ko", "name_en", "slug"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(published=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED)))
+        )
+
+    @admin.display(description=_("published articles"), ordering="published")
+    def published_articles(self, obj: Category) -> int:
+        return obj.published
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class TranslationInline(admin.StackedInline):
+    model = ArticleTranslation
+    extra = 0
+    min_num = 1
+    max_num = 2
+    fields = ["language", "title", "body", "summary", "preview"]
+    readonly_fields = ["preview"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new article opens with a form for each language, so both are written on one page.
+        return 2 if obj is None else max(0, 2 - obj.translations.count())
+
+    @admin.display(description=_("preview (as saved)"))
+    def preview(self, obj: ArticleTranslation) -> str:
+        if not obj.pk:
+            return _("Save to see the rendered article.")
+        return format_html('<div class="faq-preview" style="max-width:48rem">{}</div>', mark_safe(obj.body_html))
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = _("written in")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return [("ko", _("Korean")), ("en", _("English")), ("ko-only", _("Korean only"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ko-only":
+            return queryset.filter(translations__language="ko").exclude(translations__language="en")
+        if self.value():
+            return queryset.filter(translations__language=self.value())
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "slug",
+        "category",
+        "status",
+        "languages_shown",
+        "view_count",
+        "helpfulness",
+        "updated_at",
+    ]
+    list_filter = ["status", "category", LanguageFilter, "tags", "updated_at"]
+    list_select_related = ["category"]
+    search_fields = ["slug", "translations__title", "translations__body", "tags__name"]
+    autocomplete_fields = ["tags"]
+    inlines = [TranslationInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["view_count", "helpful_yes", "helpful_no", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["slug", "category", "status", "tags"]}),
+        (_("Reception"), {"fields": ["view_count", "helpful_yes", "helpful_no", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
+    @admin.display(description=_("title"))
+    def title(self, obj: Article) -> str:
+        return str(obj)
+
+    @admin.display(description=_("languages"))
+    def languages_shown(self, obj: Article) -> str:
+        return ", ".join(obj.languages())
+
+    @admin.display(description=_("helpful (yes/no)"))
+    def helpfulness(self, obj: Article) -> str:
+        return f"{obj.helpful_yes} / {obj.helpful_no}"
+
+    @admin.action(description=_("Publish selected articles"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = 0
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            article.publish()  # through save(), so the search index follows
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d article published.", "%d articles published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish selected articles"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.unpublish()
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d article unpublished.", "%d articles unpublished.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ArticleVote)
+class ArticleVoteAdmin(admin.ModelAdmin):
+    list_display = ["article", "language", "helpful", "comment", "created_at"]
+    list_filter = ["helpful", "language", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["article__slug", "comment"]
+    readonly_fields = ["article", "language", "visitor", "helpful", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expands_to", "bidirectional"]
+    list_editable = ["expands_to", "bidirectional"]
+    search_fields = ["term", "expands_to"]
+
+
+class ZeroResultFilter(admin.SimpleListFilter):
+    title = _("outcome")
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [("none", _("Found nothing (last time)")), ("ever-none", _("Ever found nothing"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(last_result_count=0)
+        if self.value() == "ever-none":
+            return queryset.filter(zero_result_searches__gt=0)
+        return queryset
+
+
+@admin.register(SearchQueryStat)
+class SearchQueryStatAdmin(admin.ModelAdmin):
+    """Most frequent queries first; filter by outcome to see what the FAQ does not answer yet."""
+
+    list_display = [
+        "query",
+        "language",
+        "searches",
+        "last_result_count",
+        "zero_result_searches",
+        "last_searched_at",
+    ]
+    list_filter = [ZeroResultFilter, "language", "last_searched_at"]
+    search_fields = ["query"]
+    ordering = ["-searches", "query"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactChannel)
+class ContactChannelAdmin(admin.ModelAdmin):
+    list_display = ["label_ko", "kind", "value", "hours_ko", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["kind", "is_active"]

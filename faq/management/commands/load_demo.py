@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from faq.models import ContactChannel, Synonym
+from faq.portable import import_document
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+CONTACT_CHANNELS = [
+    {
+        "kind": ContactChannel.Kind.EMAIL,
+        "label_ko": "이메일 문의",
+        "label_en": "E-mail us",
+        "value": "help@example.com",
+        "hours_ko": "24시간 접수, 영업일 기준 1일 이내 답변",
+        "hours_en": "Received 24/7, answered within one business day",
+    },
+    {
+        "kind": ContactChannel.Kind.PHONE,
+        "label_ko": "전화 상담",
+        "label_en": "Call us",
+        "value": "1588-0000",
+        "hours_ko": "평일 10:00–18:00 (점심 12:00–13:00, 주말·공휴일 휴무)",
+        "hours_en": "Weekdays 10:00–18:00 KST (lunch 12:00–13:00; closed weekends and holidays)",
+    },
+    {
+        "kind": ContactChannel.Kind.CHAT,
+        "label_ko": "채팅 상담",
+        "label_en": "Chat with us",
+        "value": "https://example.com/chat",
+        "hours_ko": "평일 10:00–22:00",
+        "hours_en": "Weekdays 10:00–22:00 KST",
+    },
+]
+
+# Only ever created with DJANGO_DEBUG on: known passwords are for a laptop, never for a server.
+DEMO_STAFF = [
+    {"username": "admin", "password": "admin-demo-2026", "superuser": True, "email": "admin@example.com"},
+    {"username": "editor", "password": "editor-demo-2026", "superuser": False, "email": "editor@example.com"},
+]
+EDITOR_PERMISSIONS = ["article", "articletranslation", "category", "synonym", "tag", "contactchannel"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo help center: the Korean and English FAQ, synonyms and contact channels. Safe to re-run."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            faq = json.loads((DEMO_DIR / "faq.json").read_text(encoding="utf-8"))
+            counts = import_document(faq)
+            synonyms = json.loads((DEMO_DIR / "synonyms.json").read_text(encoding="utf-8"))["synonyms"]
+            for item in synonyms:
+                Synonym.objects.update_or_create(
+                    term=item["term"],
+                    expands_to=item["expands_to"],
+                    defaults={"bidirectional": item.get("bidirectional", False)},
+                )
+            for position, channel in enumerate(self.channels()):
+                ContactChannel.objects.update_or_create(
+                    kind=channel["kind"], defaults={**channel, "position": position}
+                )
+        self.stdout.write(
+            f"FAQ: {counts['categories']} categories, {counts['articles_created'] + counts['articles_updated']} "
+            f"articles; {len(synonyms)} synonyms; contact channels."
+        )
+        if settings.DEBUG:
+            self.create_demo_staff()
+
+    def channels(self) -> list[dict]:
+        channels = list(CONTACT_CHANNELS)
+        web_form = self.web_form_url()
+        if web_form:
+            channels.insert(
+                0,
+                {
+                    "kind": ContactChannel.Kind.WEB,
+                    "label_ko": "문의하기",
+                    "label_en": "Send us a request",
+                    "value": web_form,
+                    "hours_ko": "24시간 접수",
+                    "hours_en": "Open 24/7",
+                },
+            )
+        return channels
+
+    def web_form_url(self) -> str | None:
+        # The contact form belongs to the tickets app; it is offered once that app serves it.
+        from django.urls import NoReverseMatch, reverse
+
+        try:
+            return reverse("tickets:new")
+        except NoReverseMatch:
+            return None
+
+    def create_demo_staff(self) -> None:
+        User = get_user_model()
+        permissions = Permission.objects.filter(
+            content_type__app_label="faq", content_type__model__in=EDITOR_PERMISSIONS
+        )
+        self.stdout.write("Demo staff accounts (DJANGO_DEBUG is on), log in at http://127.0.0.1:8000/admin/ :")
+        for account in DEMO_STAFF:
+            user, _created = User.objects.get_or_create(
+                username=account["username"], defaults={"email": account["email"]}
+            )
+            user.is_staff = True
+            user.is_superuser = account["superuser"]
+            user.set_password(account["password"])
+            user.save()
+            if not account["superuser"]:
+                user.user_permissions.set(permissions)
+            self.stdout.write(f"  {account['username']} / {account['password']}")

@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from faq.markdown import render_markdown, summarise
+
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+def pick_language(values: dict[str, str], language: str | None = None) -> str:
+    """The value for the active language, falling back to Korean, then to anything there is."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language.split("-")[0]
+    return values.get(language) or values.get(settings.LANGUAGE_CODE) or next(iter(values.values()), "")
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    description_ko = models.CharField(_("description (Korean)"), max_length=255, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=255, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Lower comes first."))
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("faq:category", args=[self.slug])
+
+    @property
+    def name(self) -> str:
+        return pick_language({"ko": self.name_ko, "en": self.name_en})
+
+    @property
+    def description(self) -> str:
+        return pick_language({"ko": self.description_ko, "en": self.description_en})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.PUBLISHED)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    slug = models.SlugField(_("slug"), unique=True, max_length=100)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    helpful_yes = models.PositiveIntegerField(_("helpful"), default=0, editable=False)
+    helpful_no = models.PositiveIntegerField(_("not helpful"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category__position", "slug"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self) -> str:
+        translation_ = self.translation()
+        return translation_.title if translation_ else self.slug
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def translation(self, language: str | None = None) -> ArticleTranslation | None:
+        """The translation in the given (or active) language, or None when it has none."""
+        language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        for item in self.translations.all():  # uses prefetch_related when the caller prefetched
+            if item.language == language:
+                return item
+        return None
+
+    def languages(self) -> list[str]:
+        return sorted(item.language for item in self.translations.all())
+
+    def publish(self) -> None:
+        self.status = self.Status.PUBLISHED
+        self.save()
+
+    def unpublish(self) -> None:
+        self.status = self.Status.DRAFT
+        self.save()
+
+    def record_view(self) -> None:
+        # An UPDATE with F() so that simultaneous readers never lose each other's count.
+        Article.objects.filter(pk=self.pk).update(view_count=models.F("view_count") + 1)
+
+    def last_modified(self) -> timezone.datetime:
+        times = [self.updated_at] + [item.updated_at for item in self.translations.all()]
+        return max(times)
+
+
+class ArticleTranslation(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body (Markdown)"))
+    body_html = models.TextField(editable=False, default="")
+    summary = models.CharField(
+        _("meta description"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown in search engines. Left empty, the start of the body is used."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "language"], name="one_translation_per_language")]
+        ordering = ["article", "language"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+    def save(self, *args, **kwargs) -> None:
+        # Rendered once on save: pages then serve stored, already sanitised HTML.
+        self.body_html = render_markdown(self.body)
+        if not self.summary:
+            self.summary = summarise(self.body, 160)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        with translation.override(self.language):
+            return reverse("faq:article", args=[self.article.slug])
+
+
+class ArticleVote(models.Model):
+    """One "Was this helpful?" answer. A visitor is the session's hashed key, never a person."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
+    language = models.CharField(max_length=5, choices=LANGUAGE_CHOICES)
+    visitor = models.CharField(max_length=64, db_index=True)
+    helpful = models.BooleanField(_("helpful"))
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "visitor"], name="one_vote_per_visitor")]
+        ordering = ["-created_at"]
+        verbose_name = _("helpfulness vote")
+        verbose_name_plural = _("helpfulness votes")
+
+    def __str__(self) -> str:
+        return f"{self.article.slug}: {'+' if self.helpful else '-'}"
+
+
+class Synonym(models.Model):
+    """Words customers type mapped to the words the articles use (비번 → 비밀번호)."""
+
+    term = models.CharField(_("customers type"), max_length=100)
+    expands_to = models.CharField(_("also search for"), max_length=100)
+    bidirectional = models.BooleanField(
+        _("both ways"), default=False, help_text=_("Also search for the first word when the second is typed.")
+    )
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [models.UniqueConstraint(fields=["term", "expands_to"], name="unique_synonym_pair")]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self) -> str:
+        arrow = "↔" if self.bidirectional else "→"
+        return f"{self.term} {arrow} {self.expands_to}"
+
+
+class SearchTerm(models.Model):
+    """The search index: one row per (article, language, term), with the term's weight there.
+
+    Kept in step by faq.search.index_article(); a plain B-tree on (language, term) serves every
+    query on SQLite and PostgreSQL alike, so no query ever reads every article.
+    """
+
+    language = models.CharField(max_length=5)
+    term = models.CharField(max_length=64)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    category_id_copy = models.BigIntegerField()
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["language", "term", "article", "weight"], name="faq_searchterm_lookup"),
+            models.Index(fields=["article"], name="faq_searchterm_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}:{self.term}"
+
+
+class SearchQueryStat(models.Model):
+    """What people searched for, without who: the normalised text, language and outcome."""
+
+    query = models.CharField(_("query"), max_length=200)
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    last_result_count = models.PositiveIntegerField(_("results (last time)"), default=0)
+    zero_result_searches = models.PositiveIntegerField(_("searches with no result"), default=0)
+    last_searched_at = models.DateTimeField(_("last searched"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["query", "language"], name="one_stat_per_query")]
+        ordering = ["-searches"]
+        verbose_name = _("search query")
+        verbose_name_plural = _("search queries")
+
+    def __str__(self) -> str:
+        return self.query
+
+
+class ContactChannel(models.Model):
+    """A way to reach support, shown on the home page and wherever search finds nothing."""
+
+    class Kind(models.TextChoices):
+        WEB = "web", _("Web form")
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone")
+        CHAT = "chat", _("Chat")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    label_ko = models.CharField(_("label (Korean)"), max_length=100)
+    label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
+    value = models.CharField(
+        _("address"),
+        max_length=200,
+        help_text=_("E-mail address, phone number or a link (for the web form and chat)."),
+    )
+    hours_ko = models.CharField(_("opening hours (Korean)"), max_length=200, blank=True)
+    hours_en = models.CharField(_("opening hours (English)"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("shown"), default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return pick_language({"ko": self.label_ko, "en": self.label_en})
+
+    @property
+    def hours(self) -> str:
+        return pick_language({"ko": self.hours_ko, "en": self.hours_en})
+
+    @property
+    def href(self) -> str:
+        if self.kind == self.Kind.EMAIL:
+            return f"mailto:{self.value}"
+        if self.kind == self.Kind.PHONE:
+            return "tel:" + "".join(ch for ch in self.value if ch.isdigit() or ch == "+")
+        return self.value

@@ -1,0 +1,440 @@
+"""FAQ search: how articles are indexed, how a query is understood, and how hits are ranked.
+
+Why character bigrams: Korean glues particles and endings to words (환불을, 환불은) and customers
+often leave spaces out (비밀번호재설정). After the common particles are stripped, every Hangul word
+is indexed as its overlapping two-syllable pieces (환불 → 환불; 비밀번호 → 비밀 밀번 번호), the way
+Lucene's CJK analyser does, so a query matches whatever spacing it was typed with. English words
+are stemmed with Snowball (refunds → refund). Titles weigh more than tags, tags more than bodies.
+
+Two habits of Korean users are understood too: typing only initial consonants (ㅎㅂ for 환불),
+matched against the initials of title and tag words, and typing Korean with the keyboard left in
+English mode (ghksqnf for 환불), turned back into Hangul before searching.
+
+The index is one table (SearchTerm) with a B-tree on (language, term): a query reads only the
+postings of its own terms, on SQLite and PostgreSQL alike. Ranking is tf·idf with field weights.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+
+import snowballstemmer
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Case, Count, F, FloatField, Sum, Value, When
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from faq.markdown import plain_text
+from faq.models import Article, ArticleTranslation, SearchQueryStat, SearchTerm, Synonym
+from helpcenter.korean import (
+    from_english_keyboard,
+    initial_consonants,
+    is_initials_query,
+    strip_particle,
+)
+
+TITLE_WEIGHT = 4.0
+TAG_WEIGHT = 2.5
+BODY_WEIGHT = 1.0
+INITIALS_WEIGHT = 1.5
+EXPANSION_WEIGHT = 0.8  # a synonym or keyboard reading counts a little less than what was typed
+MAX_TERM_LENGTH = 64
+MAX_QUERY_LENGTH = 200
+
+_TOKEN = re.compile(r"[\uac00-\ud7a3]+|[a-z0-9]+(?:'[a-z]+)?|[\u3131-\u314e]+")
+_ENGLISH_STOPWORDS = frozenset(
+    "a an and are as at be but by can do does for from has have how i if in into is it its my no not of on or "
+    "our so than that the their then there these they this to was we what when where which who why will with "
+    "you your me am been being did doing".split()
+)
+_stemmer = snowballstemmer.stemmer("english")
+_SYNONYM_CACHE_KEY = "faq:synonyms:v1"
+_DOC_COUNT_CACHE_KEY = "faq:doc-count:{language}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysis: text → terms
+
+
+def normalise(text: str) -> str:
+    """The form a query is logged and matched in: lower case, single spaces, no edge punctuation."""
+    text = re.sub(r"\s+", " ", (text or "").strip().lower())
+    return text[:MAX_QUERY_LENGTH]
+
+
+def _hangul_terms(word: str) -> list[str]:
+    stem = strip_particle(word)
+    if len(stem) >= 3:
+        stem = strip_particle(stem)  # 환불은요 → 환불은 → 환불
+    if len(stem) == 1:
+        return [stem]
+    terms = [stem[i : i + 2] for i in range(len(stem) - 1)]
+    if len(stem) == 2:
+        # A two-syllable word may be a one-syllable noun and its particle (앱이, 돈을): keep both readings.
+        shorter = strip_particle(stem)
+        if len(shorter) == 1:
+            terms.append(shorter)
+    return terms
+
+
+def _english_terms(word: str) -> list[str]:
+    if word in _ENGLISH_STOPWORDS:
+        return []
+    word = word.replace("'", "")
+    if word.isdigit():
+        return [word]
+    return [_stemmer.stemWord(word)]
+
+
+def analyse(text: str) -> list[str]:
+    """Every term of a text, repeated as often as it occurs (term frequency matters)."""
+    terms: list[str] = []
+    for token in _TOKEN.findall((text or "").lower()):
+        first = token[0]
+        if "\uac00" <= first <= "\ud7a3":
+            terms.extend(_hangul_terms(token))
+        elif "\u3131" <= first <= "\u314e":
+            terms.append(token)
+        else:
+            terms.extend(_english_terms(token))
+    return [term[:MAX_TERM_LENGTH] for term in terms if term]
+
+
+def initials_terms(text: str) -> list[str]:
+    """Initial-consonant terms of title and tag words: 비밀번호 → ㅂㅁㅂㅎ and its pairs ㅂㅁ ㅁㅂ ㅂㅎ."""
+    terms: list[str] = []
+    for word in re.findall(r"[\uac00-\ud7a3]+", text or ""):
+        stem = strip_particle(word)
+        initials = initial_consonants(stem)
+        if len(initials) >= 2:
+            terms.append(initials)
+            if len(initials) > 2:
+                terms.extend(initials[i : i + 2] for i in range(len(initials) - 1))
+    return terms
+
+
+def _weights_for(translation: ArticleTranslation, tags: list[str]) -> dict[str, float]:
+    weights: dict[str, float] = {}
+
+    def add(terms: list[str], field_weight: float) -> None:
+        counts: dict[str, int] = {}
+        for term in terms:
+            counts[term] = counts.get(term, 0) + 1
+        for term, count in counts.items():
+            # 1 + log(tf): the tenth mention of a word says much less than the first.
+            weights[term] = weights.get(term, 0.0) + field_weight * (1.0 + math.log(count))
+
+    tag_text = " ".join(tags)
+    add(analyse(translation.title), TITLE_WEIGHT)
+    add(analyse(tag_text), TAG_WEIGHT)
+    add(analyse(plain_text(translation.body)), BODY_WEIGHT)
+    add(initials_terms(translation.title + " " + tag_text), INITIALS_WEIGHT)
+    return weights
+
+
+# ---------------------------------------------------------------------------------------------
+# Indexing
+
+
+def postings_for(article: Article) -> list[SearchTerm]:
+    """The index rows of one article: none unless it is published."""
+    if not article.is_published:
+        return []
+    tags = [tag.name for tag in article.tags.all()]
+    rows = []
+    for item in article.translations.all():
+        for term, weight in _weights_for(item, tags).items():
+            rows.append(
+                SearchTerm(
+                    language=item.language,
+                    term=term,
+                    article_id=article.pk,
+                    category_id_copy=article.category_id,
+                    weight=round(weight, 4),
+                )
+            )
+    return rows
+
+
+def index_article(article: Article) -> None:
+    """Bring one article's index rows in step with its current content and status."""
+    with transaction.atomic():
+        SearchTerm.objects.filter(article_id=article.pk).delete()
+        SearchTerm.objects.bulk_create(postings_for(article), batch_size=1000)
+    forget_document_counts()
+
+
+def rebuild_index() -> int:
+    """Re-index every article; returns how many published articles were indexed."""
+    articles = Article.objects.published().prefetch_related("translations", "tags")
+    count = 0
+    with transaction.atomic():
+        SearchTerm.objects.all().delete()
+        batch: list[SearchTerm] = []
+        for article in articles.iterator(chunk_size=500):
+            batch.extend(postings_for(article))
+            count += 1
+            if len(batch) >= 5000:
+                SearchTerm.objects.bulk_create(batch, batch_size=1000)
+                batch = []
+        SearchTerm.objects.bulk_create(batch, batch_size=1000)
+    forget_document_counts()
+    return count
+
+
+def forget_document_counts() -> None:
+    cache.delete_many([_DOC_COUNT_CACHE_KEY.format(language=code) for code in ("ko", "en")])
+
+
+def _document_count(language: str) -> int:
+    key = _DOC_COUNT_CACHE_KEY.format(language=language)
+    count = cache.get(key)
+    if count is None:
+        count = ArticleTranslation.objects.filter(language=language, article__status=Article.Status.PUBLISHED).count()
+        cache.set(key, count, 300)
+    return count
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries
+
+
+def _synonyms() -> list[tuple[str, str]]:
+    """(typed, meant) pairs, both directions of a two-way synonym included; cached until edited."""
+    pairs = cache.get(_SYNONYM_CACHE_KEY)
+    if pairs is None:
+        pairs = []
+        for synonym in Synonym.objects.all():
+            term, target = normalise(synonym.term), normalise(synonym.expands_to)
+            pairs.append((term, target))
+            if synonym.bidirectional:
+                pairs.append((target, term))
+        cache.set(_SYNONYM_CACHE_KEY, pairs, 3600)
+    return pairs
+
+
+def forget_synonyms() -> None:
+    cache.delete(_SYNONYM_CACHE_KEY)
+
+
+def _mentions(query: str, phrase: str) -> bool:
+    if re.search(r"[\uac00-\ud7a3]", phrase):
+        # Korean is matched inside words: 비번찾기 mentions 비번.
+        return phrase in query or phrase.replace(" ", "") in query.replace(" ", "")
+    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", query) is not None
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    language: str
+    terms: dict[str, float] = field(default_factory=dict)  # term → how much the query cares
+    highlight_words: list[str] = field(default_factory=list)
+
+    def add(self, terms: list[str], weight: float) -> None:
+        for term in terms:
+            self.terms[term] = max(self.terms.get(term, 0.0), weight)
+
+
+def parse_query(text: str, language: str) -> ParsedQuery:
+    query = ParsedQuery(text=normalise(text), language=language)
+    if not query.text:
+        return query
+    if is_initials_query(query.text):
+        compact = query.text.replace(" ", "")
+        query.add([compact], 1.0)
+        if len(compact) > 2:
+            query.add([compact[i : i + 2] for i in range(len(compact) - 1)], 0.5)
+        return query
+
+    query.add(analyse(query.text), 1.0)
+    query.highlight_words.extend(_surface_words(query.text))
+
+    if language == "ko":
+        korean = from_english_keyboard(text.strip())
+        if korean:
+            query.add(analyse(korean), 1.0)
+            query.highlight_words.extend(_surface_words(korean))
+
+    for typed, meant in _synonyms():
+        if _mentions(query.text, typed):
+            query.add(analyse(meant), EXPANSION_WEIGHT)
+            query.highlight_words.extend(_surface_words(meant))
+    return query
+
+
+def _surface_words(text: str) -> list[str]:
+    words = []
+    for token in _TOKEN.findall(text.lower()):
+        if "\uac00" <= token[0] <= "\ud7a3":
+            stem = strip_particle(token)
+            words.append(stem)
+            if len(stem) > 2:
+                words.extend(stem[i : i + 2] for i in range(len(stem) - 1))
+        elif token not in _ENGLISH_STOPWORDS and len(token) > 1:
+            words.append(_stemmer.stemWord(token))
+    return words
+
+
+@dataclass
+class Hit:
+    article: Article
+    translation: ArticleTranslation
+    score: float
+    title_html: SafeString
+    snippet_html: SafeString
+
+    @property
+    def url(self) -> str:
+        return self.translation.get_absolute_url()
+
+    @property
+    def snippet_text(self) -> str:
+        return html.unescape(re.sub(r"</?mark>", "", self.snippet_html))
+
+
+def ranked_article_ids(query: ParsedQuery, category_id: int | None = None, limit: int = 200) -> list[int]:
+    """Article ids best first. Two indexed queries: document frequencies, then weighted sums."""
+    if not query.terms:
+        return []
+    terms = list(query.terms)
+    postings = SearchTerm.objects.filter(language=query.language, term__in=terms)
+    frequencies = dict(postings.values("term").annotate(n=Count("id")).values_list("term", "n"))
+    if not frequencies:
+        return []
+    total = max(_document_count(query.language), 1)
+    factors = {}
+    for term, df in frequencies.items():
+        idf = math.log(1.0 + (total - df + 0.5) / (df + 0.5))  # BM25's idf: never negative
+        factors[term] = idf * query.terms[term]
+    scored = postings.filter(term__in=list(factors))
+    if category_id is not None:
+        scored = scored.filter(category_id_copy=category_id)
+    score = Sum(
+        F("weight") * Case(*[When(term=t, then=Value(f)) for t, f in factors.items()], output_field=FloatField())
+    )
+    rows = scored.values("article_id").annotate(score=score).order_by("-score", "article_id")[:limit]
+    return [row["article_id"] for row in rows]
+
+
+def search(text: str, language: str, category_id: int | None = None, limit: int = 200) -> list[Hit]:
+    """Published articles in that language that answer the query, best first, with snippets."""
+    query = parse_query(text, language)
+    ids = ranked_article_ids(query, category_id=category_id, limit=limit)
+    return hits_for(ids, query)
+
+
+def hits_for(ids: list[int], query: ParsedQuery) -> list[Hit]:
+    articles = Article.objects.filter(pk__in=ids).select_related("category").prefetch_related("translations")
+    by_id = {article.pk: article for article in articles}
+    hits = []
+    for position, article_id in enumerate(ids):
+        article = by_id.get(article_id)
+        item = article.translation(query.language) if article else None
+        if item is None:
+            continue
+        hits.append(
+            Hit(
+                article=article,
+                translation=item,
+                score=float(len(ids) - position),
+                title_html=highlight(item.title, query.highlight_words),
+                snippet_html=snippet(item.body, query.highlight_words),
+            )
+        )
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------
+# Snippets
+
+SNIPPET_LENGTH = 160
+
+
+def _pattern(words: list[str]) -> re.Pattern | None:
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        if not word:
+            continue
+        if re.match(r"[a-z0-9]", word):
+            parts.append(rf"\b{re.escape(word)}[a-z]*")  # a stem marks its whole word: refund → refunds
+        else:
+            parts.append(re.escape(word))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def highlight(text: str, words: list[str]) -> SafeString:
+    """Escape the text and mark every place a query word occurs; touching marks become one."""
+    pattern = _pattern(words)
+    if pattern is None:
+        return escape(text)
+    marked = [False] * len(text)
+    lowered = text.lower()
+    for word in set(words):
+        if not word or re.match(r"[a-z0-9]", word):
+            continue
+        start = lowered.find(word)
+        while start != -1:  # overlapping finds: 비밀 and 밀번 both mark 비밀번
+            marked[start : start + len(word)] = [True] * len(word)
+            start = lowered.find(word, start + 1)
+    for match in pattern.finditer(text):
+        if re.match(r"[a-z0-9]", match.group(0), re.IGNORECASE):
+            marked[match.start() : match.end()] = [True] * (match.end() - match.start())
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marked[j] == marked[i]:
+            j += 1
+        piece = escape(text[i:j])
+        out.append(f"<mark>{piece}</mark>" if marked[i] else piece)
+        i = j
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+def snippet(body: str, words: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
+    """A window of the body around the first match, with the matches marked."""
+    text = plain_text(body)
+    pattern = _pattern(words)
+    match = pattern.search(text) if pattern else None
+    start = 0
+    if match:
+        start = max(0, match.start() - length // 3)
+        # Begin at a word boundary so the snippet does not open mid-word.
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space != -1 and start - space < 20 else start
+    piece = text[start : start + length]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + length < len(text) else ""
+    return mark_safe(prefix + highlight(piece, words) + suffix)  # noqa: S308 - highlight escapes
+
+
+# ---------------------------------------------------------------------------------------------
+# Analytics
+
+
+def record_search(text: str, language: str, result_count: int) -> None:
+    """Count a search by its normalised text; nothing about who searched is kept."""
+    query = normalise(text)
+    if not query:
+        return
+    now = timezone.now()
+    zero = 1 if result_count == 0 else 0
+    updated = SearchQueryStat.objects.filter(query=query, language=language).update(
+        searches=F("searches") + 1,
+        last_result_count=result_count,
+        zero_result_searches=F("zero_result_searches") + zero,
+        last_searched_at=now,
+    )
+    if not updated:
+        stat, created = SearchQueryStat.objects.get_or_create(
+            query=query,
+            language=language,
+            defaults={"searches": 1, "last_result_count": result_count, "zero_result_searches": zero},
+        )
+        if not created:  # someone else created it between our UPDATE and INSERT
+            record_search(text, language, result_count)

@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_GET, require_POST
+
+from faq import search
+from faq.filters import ArticleSearchFilter
+from faq.forms import VoteForm
+from faq.models import Article, ArticleTranslation, ArticleVote, Category
+
+POPULAR_ARTICLES = 6
+RELATED_ARTICLES = 5
+API_RESULTS = 10
+
+
+def _language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def _visitor(request: HttpRequest) -> str:
+    """An anonymous, stable id for this browser: a hash of its session key, never the key itself."""
+    if not request.session.session_key:
+        request.session.save()
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{request.session.session_key}".encode())
+    return digest.hexdigest()
+
+
+def _published_in(language: str):
+    """Published articles that have a translation in this language, with it prefetched."""
+    return (
+        Article.objects.published()
+        .filter(translations__language=language)
+        .select_related("category")
+        .prefetch_related(Prefetch("translations", queryset=ArticleTranslation.objects.filter(language=language)))
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    categories = Category.objects.all()
+    popular = _published_in(language).order_by("-view_count", "-helpful_yes", "slug")[:POPULAR_ARTICLES]
+    return render(
+        request,
+        "faq/home.html",
+        {"categories": categories, "popular": popular, "filter": ArticleSearchFilter(language=language)},
+    )
+
+
+def category_list(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    categories = Category.objects.prefetch_related(
+        Prefetch("articles", queryset=_published_in(language).order_by("-view_count", "slug"), to_attr="shown")
+    )
+    return render(request, "faq/category_list.html", {"categories": categories})
+
+
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    category = get_object_or_404(Category, slug=slug)
+    articles = _published_in(_language()).filter(category=category).order_by("-view_count", "slug")
+    return render(
+        request,
+        "faq/category_detail.html",
+        {"category": category, "articles": articles, "categories": Category.objects.all()},
+    )
+
+
+def _article_state(request: HttpRequest, slug: str) -> tuple[Article, bool] | None:
+    # Asked three times per request (ETag, Last-Modified, the page itself): looked up once.
+    cached = getattr(request, "_faq_article_state", None)
+    if cached is not None and cached[0] == slug:
+        return cached[1]
+    state = _load_article_state(request, slug)
+    request._faq_article_state = (slug, state)
+    return state
+
+
+def _load_article_state(request: HttpRequest, slug: str) -> tuple[Article, bool] | None:
+    article = Article.objects.published().filter(slug=slug).prefetch_related("translations").first()
+    if article is None:
+        return None
+    voted = (
+        bool(request.session.session_key)
+        and ArticleVote.objects.filter(article=article, visitor=_visitor(request)).exists()
+    )
+    return article, voted
+
+
+def _article_etag(request: HttpRequest, slug: str) -> str | None:
+    state = _article_state(request, slug)
+    if state is None:
+        return None
+    article, voted = state
+    # The page changes when the article or a translation changes, with the language, and once the
+    # visitor has voted (the form becomes a thank-you).
+    version = f"{article.pk}:{article.last_modified().isoformat()}:{_language()}:{int(voted)}"
+    return hashlib.sha256(version.encode()).hexdigest()[:32]
+
+
+def _article_last_modified(request: HttpRequest, slug: str):
+    state = _article_state(request, slug)
+    return state[0].last_modified() if state else None
+
+
+@condition(etag_func=_article_etag, last_modified_func=_article_last_modified)
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    language = _language()
+    state = _article_state(request, slug)
+    if state is None:
+        return render(request, "404.html", status=404)
+    article, voted = state
+    item = article.translation(language)
+    if item is None:
+        # Not written in this language (yet): show the language it exists in rather than nothing.
+        other = article.translations.first()
+        return redirect(other.get_absolute_url())
+    article.record_view()
+    related = _published_in(language).filter(category=article.category).exclude(pk=article.pk)
+    related = related.order_by("-view_count", "slug")[:RELATED_ARTICLES]
+    return render(
+        request,
+        "faq/article_detail.html",
+        {
+            "article": article,
+            "translation": item,
+            "related": related,
+            "voted": voted,
+            "vote_form": VoteForm(),
+            "available_languages": article.languages(),
+        },
+    )
+
+
+@require_POST
+def article_vote(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    form = VoteForm(request.POST)
+    shown = article.translation(_language()) or article.translations.first()
+    target = redirect(shown.get_absolute_url() + "#feedback")
+    if not form.is_valid():
+        messages.error(request, _("Please choose yes or no."))
+        return target
+    helpful = form.cleaned_data["helpful"] == "yes"
+    try:
+        with transaction.atomic():
+            ArticleVote.objects.create(
+                article=article,
+                language=_language(),
+                visitor=_visitor(request),
+                helpful=helpful,
+                comment="" if helpful else form.cleaned_data["comment"],
+            )
+            counter = "helpful_yes" if helpful else "helpful_no"
+            Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+    except IntegrityError:
+        messages.info(request, _("You have already answered for this article. Thank you!"))
+        return target
+    messages.success(request, _("Thank you for your feedback!"))
+    return target
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    filterset = ArticleSearchFilter(request.GET or None, queryset=Article.objects.published(), language=language)
+    query_text = ""
+    page = None
+    hits: list[search.Hit] = []
+    if filterset.is_bound and filterset.is_valid():
+        filterset.qs  # runs the ranked search  # noqa: B018
+        query_text = filterset.form.cleaned_data.get("q") or ""
+        if query_text and filterset.parsed_query is not None:
+            paginator = Paginator(filterset.ranked_ids, settings.FAQ_SEARCH_PAGE_SIZE)
+            page = paginator.get_page(request.GET.get("page"))
+            hits = search.hits_for(list(page.object_list), filterset.parsed_query)
+            if page.number == 1:
+                search.record_search(query_text, language, paginator.count)
+    return render(
+        request,
+        "faq/search.html",
+        {"filter": filterset, "query": query_text, "page": page, "hits": hits},
+    )
+
+
+@require_GET
+def search_api(request: HttpRequest) -> JsonResponse:
+    """GET /api/faq/search?q=…&lang=ko|en → {"results": [{slug, title, url, snippet}]}, best first."""
+    text = (request.GET.get("q") or "").strip()[: search.MAX_QUERY_LENGTH]
+    language = request.GET.get("lang") or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        return JsonResponse({"error": _("Unknown language."), "results": []}, status=400)
+    hits = search.search(text, language, limit=API_RESULTS) if text else []
+    if text and request.GET.get("suggest") != "1":
+        # As-you-type lookups would log every half-typed word; only full searches are counted.
+        search.record_search(text, language, len(hits))
+    results = [
+        {
+            "slug": hit.article.slug,
+            "title": hit.translation.title,
+            "url": hit.url,
+            "snippet": hit.snippet_text,
+        }
+        for hit in hits
+    ]
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+
+
+def languages(request: HttpRequest) -> dict:
+    """The current page in every language, for the switcher and for hreflang alternates.
+
+    Links rather than a POST form, so that switching works without JavaScript and each language
+    version has its own address that search engines can follow.
+    """
+    path = request.get_full_path()
+    alternates = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        alternates.append({"code": code, "name": name, "url": url, "absolute_url": request.build_absolute_uri(url)})
+    return {"language_alternates": alternates, "canonical_url": request.build_absolute_uri(request.path)}

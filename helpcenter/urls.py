@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from faq import views as faq_views
+from faq.sitemaps import ArticleSitemap, CategorySitemap
+
+sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
+
+urlpatterns = [
+    path("api/faq/search", faq_views.search_api, name="faq_search_api"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("faq.urls")),
+)

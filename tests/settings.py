@@ -1,0 +1,16 @@
+"""Settings for the test suite: production settings with a test secret and plain static files."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-secret-key-not-for-production-0123456789abcdef")
+
+from helpcenter.settings import *  # noqa: E402,F403
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
