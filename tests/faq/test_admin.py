@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import pytest
+
+from faq import search
+from faq.models import Article, Category, ContactChannel, SearchQueryStat, Synonym
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(admin_client):
+    return admin_client
+
+
+def inline_data(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "1",
+        f"{prefix}-MAX_NUM_FORMS": "2",
+    }
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{prefix}-{i}-{key}"] = value
+    return data
+
+
+def test_an_article_is_written_in_both_languages_on_one_page(staff, corpus):
+    page = staff.get("/admin/faq/article/add/").content.decode()
+    assert 'name="translations-0-title"' in page and 'name="translations-1-title"' in page
+    category = Category.objects.get(slug="playback")
+    data = {"slug": "offline-download", "category": category.pk, "status": "published"}
+    data |= inline_data(
+        "translations",
+        [
+            {"language": "ko", "title": "오프라인 저장 방법", "body": "**저장** 버튼을 누르세요."},
+            {"language": "en", "title": "Saving music for offline", "body": "Tap **Save**."},
+        ],
+    )
+    response = staff.post("/admin/faq/article/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="offline-download")
+    assert article.languages() == ["en", "ko"]
+    assert [hit.article.slug for hit in search.search("오프라인", "ko")] == ["offline-download"]
+    change = staff.get(f"/admin/faq/article/{article.pk}/change/").content.decode()
+    assert "<strong>저장</strong>" in change  # the rendered preview
+
+
+def test_publish_and_unpublish_actions_update_search(staff, corpus):
+    ids = list(Article.objects.filter(category__slug="refund").values_list("pk", flat=True))
+    staff.post("/admin/faq/article/", {"action": "unpublish", "_selected_action": ids})
+    assert not Article.objects.filter(pk__in=ids, status="published").exists()
+    assert search.search("환불", "ko") == []
+    response = staff.post("/admin/faq/article/", {"action": "publish", "_selected_action": ids}, follow=True)
+    assert "2" in response.content.decode()
+    assert len(search.search("환불", "ko")) == 2
+
+
+def test_article_list_search_and_filters(staff, corpus):
+    html = staff.get("/admin/faq/article/", {"q": "비밀번호"}).content.decode()
+    assert "reset-password" in html and "refund-policy" not in html
+    html = staff.get("/admin/faq/article/", {"language": "ko-only"}).content.decode()
+    assert "app-crashes" in html and "refund-policy" not in html
+    assert staff.get("/admin/faq/article/", {"status__exact": "draft"}).status_code == 200
+
+
+def test_category_order_is_edited_in_the_list(staff, corpus, client):
+    categories = list(Category.objects.all())
+    data = {"form-TOTAL_FORMS": str(len(categories)), "form-INITIAL_FORMS": str(len(categories)), "_save": "Save"}
+    for i, category in enumerate(categories):
+        data[f"form-{i}-id"] = category.pk
+        data[f"form-{i}-position"] = {"playback": 0, "refund": 1, "account": 2}[category.slug]
+    assert staff.post("/admin/faq/category/", data).status_code == 302
+    html = client.get("/ko/").content.decode()
+    html = html[html.index('id="categories-heading"') :]
+    assert html.index("재생·앱") < html.index("환불") < html.index("계정·로그인")
+
+
+def test_synonyms_are_maintained_in_the_admin(staff, corpus):
+    response = staff.post("/admin/faq/synonym/add/", {"term": "비번", "expands_to": "비밀번호"})
+    assert response.status_code == 302
+    assert Synonym.objects.filter(term="비번").exists()
+    assert search.search("비번", "ko")[0].article.slug == "reset-password"
+
+
+def test_search_analytics_list_frequent_and_fruitless_queries(staff, corpus, client):
+    for _ in range(3):
+        client.get("/ko/faq/search/", {"q": "환불"})
+    client.get("/ko/faq/search/", {"q": "우주여행"})
+    html = staff.get("/admin/faq/searchquerystat/").content.decode()
+    assert html.index("환불") < html.index("우주여행")
+    html = staff.get("/admin/faq/searchquerystat/", {"outcome": "none"}).content.decode()
+    assert "우주여행" in html and ">환불<" not in html
+    assert SearchQueryStat.objects.get(query="환불").searches == 3
+    assert staff.get("/admin/faq/searchquerystat/add/").status_code == 403
+
+
+def test_contact_channels_are_configured_in_the_admin(staff, client, db):
+    response = staff.post(
+        "/admin/faq/contactchannel/add/",
+        {
+            "kind": "chat",
+            "label_ko": "채팅 상담",
+            "label_en": "Chat",
+            "value": "https://example.com/chat",
+            "hours_ko": "평일 10:00–22:00",
+            "position": 0,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get("/ko/").content.decode()
+    assert "채팅 상담" in html and "평일 10:00–22:00" in html
+    assert ContactChannel.objects.count() == 1
+
+
+def test_votes_and_comments_are_visible_to_editors(staff, corpus, client):
+    client.post("/ko/faq/articles/refund-policy/vote/", {"helpful": "no", "comment": "앱스토어 환불은요?"})
+    html = staff.get("/admin/faq/articlevote/").content.decode()
+    assert "앱스토어 환불은요?" in html
+
+
+def test_the_admin_needs_a_staff_login(client, corpus):
+    response = client.get("/admin/faq/article/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

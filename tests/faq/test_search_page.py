@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pytest
+
+from faq.models import Article, Category, ContactChannel, SearchQueryStat
+from faq.portable import import_document
+
+pytestmark = pytest.mark.django_db
+
+
+def test_results_are_ranked_and_highlighted(client, corpus):
+    html = client.get("/ko/faq/search/", {"q": "환불을"}).content.decode()
+    assert html.index("환불 정책 안내") < html.index("비밀번호") if "비밀번호" in html else True
+    assert "<mark>환불</mark>" in html
+    assert 'href="/ko/faq/articles/refund-policy/"' in html
+
+
+def test_filtering_by_category(client, corpus):
+    html = client.get("/ko/faq/search/", {"q": "환불 비밀번호", "category": "account"}).content.decode()
+    assert "/ko/faq/articles/reset-password/" in html
+    assert "/ko/faq/articles/refund-policy/" not in html
+
+
+def test_an_unknown_category_is_a_form_error_not_a_crash(client, corpus):
+    response = client.get("/ko/faq/search/", {"q": "환불", "category": "nope"})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_zero_results_offer_the_contact_options(client, corpus):
+    ContactChannel.objects.create(kind="phone", label_ko="전화 상담", value="1588-0000", hours_ko="평일 10:00–18:00")
+    html = client.get("/ko/faq/search/", {"q": "우주여행"}).content.decode()
+    assert "zero-results" in html
+    assert "1588-0000" in html and "평일 10:00–18:00" in html
+
+
+def test_results_are_paginated(client, corpus, settings):
+    settings.FAQ_SEARCH_PAGE_SIZE = 2
+    category = Category.objects.get(slug="refund")
+    import_document(
+        {
+            "articles": [
+                {
+                    "slug": f"refund-case-{i}",
+                    "category": category.slug,
+                    "translations": {"ko": {"title": f"환불 사례 {i}", "body": "환불 사례를 안내합니다."}},
+                }
+                for i in range(5)
+            ]
+        }
+    )
+    first = client.get("/ko/faq/search/", {"q": "환불"}).content.decode()
+    assert "7" in first and 'aria-label="Search result pages"' in first or "페이지" in first
+    third = client.get("/ko/faq/search/", {"q": "환불", "page": 4})
+    assert third.status_code == 200
+    assert third.content.decode().count('<li class="mb-4">') == 1
+
+
+def test_searches_are_counted_without_personal_data(client, corpus):
+    client.get("/ko/faq/search/", {"q": "  환불을  "})
+    client.get("/ko/faq/search/", {"q": "환불을"})
+    client.get("/ko/faq/search/", {"q": "우주여행"})
+    stat = SearchQueryStat.objects.get(query="환불을", language="ko")
+    assert stat.searches == 2 and stat.last_result_count > 0
+    empty = SearchQueryStat.objects.get(query="우주여행")
+    assert empty.last_result_count == 0 and empty.zero_result_searches == 1
+    assert {f.name for f in SearchQueryStat._meta.get_fields()} == {
+        "id",
+        "query",
+        "language",
+        "searches",
+        "last_result_count",
+        "zero_result_searches",
+        "last_searched_at",
+    }
+
+
+def test_unpublishing_removes_an_article_from_results(client, corpus):
+    Article.objects.get(slug="reset-password").unpublish()
+    html = client.get("/ko/faq/search/", {"q": "비밀번호"}).content.decode()
+    assert "zero-results" in html
