@@ -67,6 +67,7 @@ _MARKUP = re.compile(r"[#>|\[\]()!]+|^\s*[-+]\s|^\s*\d+\.\s", re.MULTILINE)
 def plain_text(markdown_text: str) -> str:
     """The words of a Markdown text without its markup, for snippets and meta descriptions."""
     text = re.sub(r"\]\([^)]*\)", "]", markdown_text or "")  # drop link targets, keep link text
+    text = re.sub(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", " ", text, flags=re.MULTILINE)  # table rules
     text = _EMPHASIS.sub("", text)
     text = _MARKUP.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()

@@ -19,6 +19,8 @@ from __future__ import annotations
 import html
 import math
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import snowballstemmer
@@ -159,6 +161,39 @@ def postings_for(article: Article) -> list[SearchTerm]:
                 )
             )
     return rows
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def indexing_deferred():
+    """Within this block, articles changed several times (an import, an admin page with inlines)
+    are re-indexed once each, at the end."""
+    if getattr(_deferred, "pending", None) is not None:  # already deferred by an outer block
+        yield
+        return
+    _deferred.pending = set()
+    try:
+        yield
+        pending = _deferred.pending
+    finally:
+        _deferred.pending = None
+    for article in Article.objects.filter(pk__in=pending).prefetch_related("translations", "tags"):
+        index_article(article)
+
+
+def request_index(article_id: int) -> None:
+    """Index an article now, or at the end of the enclosing indexing_deferred() block."""
+    pending = getattr(_deferred, "pending", None)
+    if pending is not None:
+        pending.add(article_id)
+        return
+    article = Article.objects.filter(pk=article_id).first()
+    if article is not None:
+        index_article(article)
+    else:
+        SearchTerm.objects.filter(article_id=article_id).delete()
 
 
 def index_article(article: Article) -> None:

@@ -12,23 +12,20 @@ from faq.models import Article, ArticleTranslation, Synonym
 @receiver(post_save, sender=Article)
 def reindex_saved_article(sender, instance: Article, raw: bool = False, **kwargs) -> None:
     if not raw:
-        search.index_article(instance)
+        search.request_index(instance.pk)
 
 
 @receiver(post_save, sender=ArticleTranslation)
 @receiver(post_delete, sender=ArticleTranslation)
 def reindex_article_of_translation(sender, instance: ArticleTranslation, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return
-    article = Article.objects.filter(pk=instance.article_id).first()
-    if article is not None:
-        search.index_article(article)
+    if not raw:
+        search.request_index(instance.article_id)
 
 
 @receiver(m2m_changed, sender=Article.tags.through)
 def reindex_retagged_article(sender, instance, action: str, **kwargs) -> None:
     if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Article):
-        search.index_article(instance)
+        search.request_index(instance.pk)
 
 
 @receiver(post_save, sender=Synonym)
