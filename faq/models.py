@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -285,4 +285,6 @@ class ContactChannel(models.Model):
             return f"mailto:{self.value}"
         if self.kind == self.Kind.PHONE:
             return "tel:" + "".join(ch for ch in self.value if ch.isdigit() or ch == "+")
+        if self.value.startswith("/"):
+            return translate_url(self.value, translation.get_language() or settings.LANGUAGE_CODE)
         return self.value

@@ -187,3 +187,26 @@ LOGGING = {
 # How many search results a page shows, and how many ranked hits a query keeps at most.
 FAQ_SEARCH_PAGE_SIZE = envint("FAQ_SEARCH_PAGE_SIZE", 10)
 FAQ_SEARCH_MAX_HITS = envint("FAQ_SEARCH_MAX_HITS", 200)
+
+# Tickets.
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL") or "help@example.com"
+# Hours to first response and to resolution, by priority.
+TICKETS_SLA_HOURS = {"urgent": (1, 8), "high": (4, 24), "normal": (8, 72), "low": (24, 120)}
+TICKETS_AUTOCLOSE_DAYS = envint("TICKETS_AUTOCLOSE_DAYS", 7)
+TICKETS_LINK_MAX_AGE_DAYS = envint("TICKETS_LINK_MAX_AGE_DAYS", 180)
+TICKETS_MAX_ATTACHMENTS = 5
+TICKETS_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Public forms: submissions allowed per hour, per e-mail address and per IP address.
+TICKETS_RATE_PER_ADDRESS = envint("TICKETS_RATE_PER_ADDRESS", 5)
+TICKETS_RATE_PER_IP = envint("TICKETS_RATE_PER_IP", 20)
+# Automatic acknowledgements to one address per hour (mail-loop safety, RFC 3834).
+TICKETS_ACKS_PER_ADDRESS = envint("TICKETS_ACKS_PER_ADDRESS", 3)
+MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)
+IMAP_HOST = os.environ.get("IMAP_HOST", "")
+IMAP_PORT = envint("IMAP_PORT", 993)
+IMAP_USER = os.environ.get("IMAP_USER", "")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+IMAP_SSL = envbool("IMAP_SSL", True)
+IMAP_MAILBOX = os.environ.get("IMAP_MAILBOX") or "INBOX"
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440

@@ -19,5 +19,6 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("", include("tickets.urls")),
     path("", include("faq.urls")),
 )

@@ -1,0 +1,352 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets import actions
+from tickets.forms import MultipleFileField
+from tickets.models import (
+    Attachment,
+    CannedReply,
+    Message,
+    OutgoingEmail,
+    SatisfactionResponse,
+    SuggestionClick,
+    Ticket,
+    render_placeholders,
+)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("SLA")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("on-time", _("On time"))]
+
+    def queryset(self, request, queryset):
+        overdue = Ticket.objects.overdue().values("pk")
+        if self.value() == "overdue":
+            return queryset.filter(pk__in=overdue)
+        if self.value() == "on-time":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = _("age")
+    parameter_name = "age"
+    AGES = {"1d": 1, "3d": 3, "7d": 7, "30d": 30}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("1d", _("Older than a day")),
+            ("3d", _("Older than 3 days")),
+            ("7d", _("Older than a week")),
+            ("30d", _("Older than 30 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.AGES:
+            return queryset.filter(created_at__lt=timezone.now() - timedelta(days=self.AGES[self.value()]))
+        return queryset
+
+
+class TicketAdminForm(forms.ModelForm):
+    """The ticket plus the agent's reply box: a public answer (e-mailed) or an internal note."""
+
+    reply = forms.CharField(
+        label=_("Reply"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 90}),
+        help_text=_("Placeholders: {{ name }}, {{ reference }}, {{ subject }}."),
+    )
+    canned_reply = forms.ModelChoiceField(
+        label=_("Canned reply"),
+        queryset=CannedReply.objects.all(),
+        required=False,
+        help_text=_("Used when the reply box is empty."),
+    )
+    reply_kind = forms.ChoiceField(
+        label=_("Send as"),
+        choices=[("public", _("Reply to the customer (e-mailed)")), ("internal", _("Internal note (never sent)"))],
+        initial="public",
+        widget=forms.RadioSelect,
+    )
+    reply_attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "topic", "channel", "assignee", "requester_name", "requester_email",
+                  "language", "subject", "device", "operating_system", "app_version", "error_message",
+                  "callback_number", "callback_time"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    form = TicketAdminForm
+    list_display = [
+        "reference",
+        "subject",
+        "requester_email",
+        "status",
+        "priority",
+        "topic",
+        "channel",
+        "assignee",
+        "created_at",
+        "overdue",
+    ]
+    list_filter = [
+        "status",
+        "priority",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        "channel",
+        "topic",
+        AgeFilter,
+        OverdueFilter,
+    ]
+    list_select_related = ["assignee"]
+    search_fields = ["reference", "subject", "requester_email", "requester_name", "messages__body"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    autocomplete_fields = ["assignee"]
+    actions = ["assign_to_me", "mark_solved"]
+    readonly_fields = [
+        "reference",
+        "created_at",
+        "first_response_due",
+        "resolution_due",
+        "first_responded_at",
+        "solved_at",
+        "closed_at",
+        "conversation",
+        "satisfaction_shown",
+        "overdue",
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:  # logging a phone call or chat
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            "channel",
+                            "requester_name",
+                            "requester_email",
+                            "subject",
+                            "topic",
+                            "priority",
+                            "assignee",
+                            "callback_number",
+                        ]
+                    },
+                ),
+                (_("What the customer told us"), {"fields": ["reply"]}),
+            ]
+        return [
+            (
+                None,
+                {
+                    "fields": [
+                        ("reference", "status", "priority"),
+                        ("topic", "channel", "assignee"),
+                        ("requester_name", "requester_email", "language"),
+                        "subject",
+                    ]
+                },
+            ),
+            (_("Conversation"), {"fields": ["conversation"]}),
+            (_("Answer"), {"fields": ["reply", "canned_reply", "reply_kind", "reply_attachments"]}),
+            (
+                _("Details from the customer"),
+                {
+                    "classes": ["collapse"],
+                    "fields": [
+                        ("device", "operating_system", "app_version"),
+                        "error_message",
+                        ("callback_number", "callback_time"),
+                    ],
+                },
+            ),
+            (
+                _("Service level"),
+                {
+                    "fields": [
+                        ("first_response_due", "first_responded_at"),
+                        ("resolution_due", "solved_at", "closed_at"),
+                        "overdue",
+                    ]
+                },
+            ),
+            (_("Satisfaction"), {"fields": ["satisfaction_shown"]}),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.base_fields["channel"].initial = Ticket.Channel.PHONE
+            form.base_fields["reply"].label = _("Call notes")
+            form.base_fields["reply"].required = True
+        return form
+
+    def get_urls(self):
+        extra = [
+            path(
+                "attachment/<int:pk>/",
+                self.admin_site.admin_view(self.download_attachment),
+                name="tickets_ticket_attachment",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def download_attachment(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        item = get_object_or_404(Attachment, pk=pk)
+        return FileResponse(
+            item.file.open("rb"), as_attachment=True, filename=item.filename, content_type=item.content_type
+        )
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj: Ticket) -> bool:
+        return obj.is_overdue
+
+    @admin.display(description=_("conversation"))
+    def conversation(self, obj: Ticket) -> str:
+        messages_ = obj.messages.select_related("author").prefetch_related("attachments")
+        return render_to_string("admin/tickets/conversation.html", {"ticket": obj, "conversation": messages_})
+
+    @admin.display(description=_("customer's rating"))
+    def satisfaction_shown(self, obj: Ticket) -> str:
+        answer = SatisfactionResponse.objects.filter(ticket=obj).first()
+        if answer is None:
+            return "—"
+        return f"{answer.rating}/5 {answer.comment}"
+
+    def save_model(self, request, obj: Ticket, form, change: bool) -> None:
+        if change and "priority" in form.changed_data:
+            obj.set_due_times()
+        becoming_solved = change and "status" in form.changed_data and obj.status == Ticket.Status.SOLVED
+        if becoming_solved:
+            obj.status = form.initial.get("status", Ticket.Status.OPEN)  # actions.solve sets it, and asks for a rating
+        super().save_model(request, obj, form, change)
+        if not change:
+            Message.objects.create(
+                ticket=obj, author_kind=Message.Author.CUSTOMER, author=request.user, body=form.cleaned_data["reply"]
+            )
+            return
+        body = form.cleaned_data.get("reply", "").strip()
+        canned = form.cleaned_data.get("canned_reply")
+        if not body and canned is not None:
+            body = canned.render(obj)
+        if body:
+            internal = form.cleaned_data.get("reply_kind") == "internal"
+            actions.agent_reply(
+                obj,
+                request.user,
+                render_placeholders(body, obj),
+                internal=internal,
+                pending=obj.status == Ticket.Status.PENDING,
+                uploads=form.cleaned_data.get("reply_attachments") or [],
+            )
+            messages.info(request, _("Internal note added.") if internal else _("Reply queued for e-mail."))
+        if becoming_solved:
+            actions.solve(obj)
+
+    @admin.action(description=_("Assign to me"))
+    def assign_to_me(self, request, queryset):
+        updated = queryset.update(assignee=request.user)
+        self.message_user(request, _("%(count)d tickets assigned to you.") % {"count": updated})
+
+    @admin.action(description=_("Mark solved (asks for a rating)"))
+    def mark_solved(self, request, queryset):
+        solved = sum(actions.solve(ticket) for ticket in queryset)
+        self.message_user(request, _("%(count)d tickets solved.") % {"count": solved})
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["filename", "content_type", "size", "message"]
+    search_fields = ["filename", "message__ticket__reference"]
+    list_select_related = ["message__ticket"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["title"]
+    search_fields = ["title", "body"]
+
+
+@admin.register(SatisfactionResponse)
+class SatisfactionResponseAdmin(admin.ModelAdmin):
+    """Answers per ticket; the list page also shows the average per agent."""
+
+    list_display = ["ticket", "rating", "agent", "comment", "created_at"]
+    list_filter = ["rating", ("agent", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_select_related = ["ticket", "agent"]
+    search_fields = ["ticket__reference", "comment"]
+    readonly_fields = ["ticket", "agent", "rating", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        per_agent = (
+            SatisfactionResponse.objects.values("agent__username")
+            .annotate(answers=Count("id"), average=Avg("rating"))
+            .order_by("-answers")
+        )
+        return super().changelist_view(request, {**(extra_context or {}), "per_agent": per_agent})
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "to", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["to", "subject", "ticket__reference"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Retry now"))
+    def retry_now(self, request, queryset):
+        count = queryset.exclude(state=OutgoingEmail.State.SENT).update(
+            state=OutgoingEmail.State.QUEUED, next_attempt_at=timezone.now()
+        )
+        self.message_user(request, _("%(count)d e-mails queued again.") % {"count": count})
+
+
+@admin.register(SuggestionClick)
+class SuggestionClickAdmin(admin.ModelAdmin):
+    """Articles opened from the contact form. Not submitted afterwards = deflected."""
+
+    list_display = ["article_slug", "query", "submitted_anyway", "created_at"]
+    list_filter = ["submitted_anyway", "created_at"]
+    search_fields = ["article_slug", "query"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        totals = SuggestionClick.objects.aggregate(opened=Count("id"))
+        deflected = SuggestionClick.objects.filter(submitted_anyway=False).count()
+        return super().changelist_view(
+            request, {**(extra_context or {}), "opened": totals["opened"], "deflected": deflected}
+        )

@@ -1,0 +1,395 @@
+"""Tickets: one contact request, whatever channel it came through, with one conversation.
+
+The rules about a ticket's life (who may move it where, what reopens it, when it is due) live here
+on the model; views, the admin and the mail commands call these methods.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from helpcenter.masking import mask_sensitive
+
+# Letters and digits a customer can read aloud on the phone without confusion (no 0/O, 1/I/L).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 7
+TRACKING_SALT = "tickets.tracking"
+
+
+def new_reference() -> str:
+    """A short, unguessable reference such as HC-7K3M9QX; random, so it tells no one how many we get."""
+    return "HC-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+class TicketQuerySet(models.QuerySet):
+    def active(self) -> TicketQuerySet:
+        return self.exclude(status__in=[Ticket.Status.SOLVED, Ticket.Status.CLOSED])
+
+    def overdue(self, now=None) -> TicketQuerySet:
+        now = now or timezone.now()
+        unanswered = models.Q(first_responded_at__isnull=True, first_response_due__lt=now)
+        unresolved = models.Q(resolution_due__lt=now)
+        return self.active().filter(unanswered | unresolved)
+
+
+class Ticket(models.Model):
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web form")
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone")
+        CHAT = "chat", _("Chat")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Waiting for the customer")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    class Topic(models.TextChoices):
+        ACCOUNT = "account", _("Account and log-in")
+        SUBSCRIPTION = "subscription", _("Subscription")
+        PAYMENT = "payment", _("Payment")
+        REFUND = "refund", _("Refund")
+        PLAYBACK = "playback", _("Playback and app")
+        OTHER = "other", _("Other")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, default=new_reference, editable=False)
+    subject = models.CharField(_("subject"), max_length=200)
+    requester_name = models.CharField(_("name"), max_length=100, blank=True)
+    requester_email = models.EmailField(_("e-mail"), db_index=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="ko")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+    )
+    # What the help articles ask customers to tell us.
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    operating_system = models.CharField(_("operating system"), max_length=100, blank=True)
+    app_version = models.CharField(_("app version"), max_length=50, blank=True)
+    error_message = models.TextField(_("error message"), blank=True, max_length=2000)
+    # A call-back request (phone channel).
+    callback_number = models.CharField(_("call-back number"), max_length=30, blank=True)
+    callback_time = models.CharField(_("preferred call-back time"), max_length=100, blank=True)
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [models.Index(fields=["status", "priority"], name="tickets_status_priority")]
+
+    def __str__(self) -> str:
+        return f"[{self.reference}] {self.subject}"
+
+    def save(self, *args, **kwargs) -> None:
+        for name in ("subject", "error_message", "device", "operating_system", "app_version", "requester_name"):
+            setattr(self, name, mask_sensitive(getattr(self, name)))
+        if self.first_response_due is None or self.resolution_due is None:
+            self.set_due_times()
+        super().save(*args, **kwargs)
+
+    # --- SLA ----------------------------------------------------------------------------------
+
+    def set_due_times(self) -> None:
+        first, resolution = settings.TICKETS_SLA_HOURS[self.priority]
+        start = self.created_at or timezone.now()
+        self.first_response_due = start + timedelta(hours=first)
+        self.resolution_due = start + timedelta(hours=resolution)
+
+    def change_priority(self, priority: str) -> None:
+        self.priority = priority
+        self.set_due_times()
+
+    @property
+    def is_overdue(self) -> bool:
+        if self.status in (self.Status.SOLVED, self.Status.CLOSED):
+            return False
+        now = timezone.now()
+        if self.first_responded_at is None and self.first_response_due and self.first_response_due < now:
+            return True
+        return bool(self.resolution_due and self.resolution_due < now)
+
+    # --- links ----------------------------------------------------------------------------------
+
+    def tracking_token(self) -> str:
+        """A private token for the tracking page: signed reference and e-mail, so it cannot be guessed."""
+        return signing.dumps({"r": self.reference, "e": self.requester_email.lower()}, salt=TRACKING_SALT)
+
+    @classmethod
+    def from_tracking_token(cls, token: str) -> Ticket | None:
+        try:
+            data = signing.loads(token, salt=TRACKING_SALT, max_age=settings.TICKETS_LINK_MAX_AGE_DAYS * 86400)
+        except signing.BadSignature:
+            return None
+        return cls.objects.filter(reference=data.get("r"), requester_email__iexact=data.get("e", "")).first()
+
+    def tracking_path(self) -> str:
+        with translation.override(self.language):
+            return reverse("tickets:track", args=[self.tracking_token()])
+
+    def tracking_url(self) -> str:
+        return settings.SITE_URL + self.tracking_path()
+
+    def subject_tag(self) -> str:
+        return f"[{self.reference}]"
+
+    # --- life cycle -----------------------------------------------------------------------------
+
+    def add_customer_message(self, body: str, **fields) -> Message:
+        """A message from the customer; a reply reopens a ticket that was waiting or solved."""
+        with transaction.atomic():
+            message = Message.objects.create(ticket=self, author_kind=Message.Author.CUSTOMER, body=body, **fields)
+            if self.status in (self.Status.PENDING, self.Status.SOLVED):
+                self.status = self.Status.OPEN
+                self.solved_at = None
+                self.save(update_fields=["status", "solved_at", "updated_at"])
+        return message
+
+    def add_agent_reply(self, agent, body: str, *, internal: bool = False, pending: bool = False) -> Message:
+        """An agent's answer (e-mailed to the customer) or internal note (never sent)."""
+        with transaction.atomic():
+            message = Message.objects.create(
+                ticket=self,
+                author_kind=Message.Author.AGENT,
+                author=agent,
+                body=body,
+                is_internal=internal,
+            )
+            if not internal:
+                fields = ["updated_at"]
+                if self.first_responded_at is None:
+                    self.first_responded_at = message.created_at
+                    fields.append("first_responded_at")
+                if pending:
+                    self.status = self.Status.PENDING
+                    fields.append("status")
+                elif self.status == self.Status.NEW:
+                    self.status = self.Status.OPEN
+                    fields.append("status")
+                self.save(update_fields=fields)
+        return message
+
+    def mark_solved(self) -> None:
+        self.status = self.Status.SOLVED
+        self.solved_at = timezone.now()
+        self.save(update_fields=["status", "solved_at", "updated_at"])
+
+    def close(self) -> None:
+        self.status = self.Status.CLOSED
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at", "updated_at"])
+
+    def known_message_ids(self) -> set[str]:
+        return set(self.messages.exclude(message_id="").values_list("message_id", flat=True))
+
+
+class Message(models.Model):
+    class Author(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent")
+        SYSTEM = "system", _("System")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author_kind = models.CharField(_("from"), max_length=10, choices=Author.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("agent")
+    )
+    body = models.TextField(_("message"), help_text=_("What the agent reads: quoted history folded away."))
+    full_body = models.TextField(_("full text"), blank=True, help_text=_("The whole text as received."))
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    # RFC 5322 threading: this message's id, and what it answered.
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    raw_email = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.UniqueConstraint(fields=["message_id"], condition=~models.Q(message_id=""), name="unique_message_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body = mask_sensitive(self.body)
+        self.full_body = mask_sensitive(self.full_body)
+        super().save(*args, **kwargs)
+
+    @property
+    def has_folded_history(self) -> bool:
+        return bool(self.full_body) and self.full_body.strip() != self.body.strip()
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random; the customer's own file name is kept (masked) in the row.
+    return f"tickets/{timezone.now():%Y/%m}/{secrets.token_hex(12)}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def save(self, *args, **kwargs) -> None:
+        self.filename = mask_sensitive(self.filename)
+        super().save(*args, **kwargs)
+
+
+class OutgoingEmail(models.Model):
+    """A queued e-mail. Requests only ever write a row here; `send_queued_mail` delivers it with
+    retries, so a slow or broken SMTP server never fails or delays what the customer was doing."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Gave up")
+
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=30)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    message_id = models.CharField(max_length=255, unique=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    attachment_ids = models.JSONField(default=list, blank=True)  # Attachment rows to send along
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mail")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"
+
+
+class SatisfactionResponse(models.Model):
+    """The customer's rating after a ticket is solved: one per ticket."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="satisfaction")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("agent"),
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=[(i, str(i)) for i in range(1, 6)])
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("satisfaction answer")
+        verbose_name_plural = _("satisfaction answers")
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference}: {self.rating}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.comment = mask_sensitive(self.comment)
+        super().save(*args, **kwargs)
+
+
+class CannedReply(models.Model):
+    """A prepared answer. {{ name }} and {{ reference }} are filled in for the ticket at hand."""
+
+    title = models.CharField(_("title"), max_length=100, unique=True)
+    body = models.TextField(_("text"), help_text=_("Placeholders: {{ name }}, {{ reference }}, {{ subject }}."))
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def render(self, ticket: Ticket) -> str:
+        return render_placeholders(self.body, ticket)
+
+
+def render_placeholders(text: str, ticket: Ticket) -> str:
+    """{{ name }}, {{ reference }} and {{ subject }} filled in for this ticket; nothing else is
+    interpreted, so an agent's text can never run template code."""
+    values = {
+        "name": ticket.requester_name or ticket.requester_email,
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+    }
+    for key, value in values.items():
+        text = re.sub(r"\{\{\s*" + key + r"\s*\}\}", lambda _m, v=value: v, text)
+    return text
+
+
+class SuggestionClick(models.Model):
+    """A help article a customer opened from the contact form's suggestions. Unless the same
+    visitor then submitted the form, the article answered them: a deflection."""
+
+    visitor = models.CharField(max_length=64, db_index=True)
+    article_slug = models.SlugField(max_length=100)
+    query = models.CharField(max_length=200, blank=True)
+    submitted_anyway = models.BooleanField(_("submitted the form anyway"), default=False)
+    created_at = models.DateTimeField(_("opened"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suggestion opened")
+        verbose_name_plural = _("suggestions opened")
+
+    def __str__(self) -> str:
+        return self.article_slug

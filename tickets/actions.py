@@ -1,0 +1,86 @@
+"""What customers and agents do to a ticket, with the e-mail each action sends.
+
+The ticket's own state rules are methods on Ticket; this module adds the side effects (files,
+notifications), so the web pages, the admin and the commands all act through the same functions.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import translation
+
+from tickets import notifications
+from tickets.models import Attachment, Message, SuggestionClick, Ticket
+
+
+def attach(message: Message, uploads) -> None:
+    for upload, content_type in uploads:
+        attachment = Attachment(
+            message=message, filename=upload.name[:255], content_type=content_type, size=upload.size
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+def open_from_web_form(form, visitor: str = "") -> Ticket:
+    """The contact form: a ticket, the customer's first message with files, an acknowledgement."""
+    with transaction.atomic():
+        ticket = form.save(commit=False)
+        ticket.channel = Ticket.Channel.WEB
+        ticket.language = (translation.get_language() or "ko").split("-")[0]
+        ticket.save()
+        message = Message.objects.create(
+            ticket=ticket, author_kind=Message.Author.CUSTOMER, body=form.cleaned_data["description"]
+        )
+        attach(message, form.cleaned_data.get("attachments") or [])
+        if visitor:
+            SuggestionClick.objects.filter(visitor=visitor, submitted_anyway=False).update(submitted_anyway=True)
+        notifications.acknowledge(ticket)
+    return ticket
+
+
+def open_callback_request(form) -> Ticket:
+    with transaction.atomic():
+        ticket = form.save(commit=False)
+        ticket.channel = Ticket.Channel.PHONE
+        ticket.language = (translation.get_language() or "ko").split("-")[0]
+        ticket.save()
+        Message.objects.create(
+            ticket=ticket,
+            author_kind=Message.Author.CUSTOMER,
+            body=f"Call-back requested: {ticket.callback_number}, {ticket.callback_time}\n\n{ticket.subject}",
+        )
+        notifications.acknowledge(ticket)
+    return ticket
+
+
+def customer_reply(ticket: Ticket, body: str, uploads) -> Message:
+    with transaction.atomic():
+        message = ticket.add_customer_message(body)
+        attach(message, uploads)
+    return message
+
+
+def solve(ticket: Ticket, note: str = "") -> bool:
+    """Mark solved and ask the customer for a rating; False when it already was solved or closed."""
+    if ticket.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED):
+        return False
+    with transaction.atomic():
+        ticket.mark_solved()
+        if note:
+            Message.objects.create(ticket=ticket, author_kind=Message.Author.SYSTEM, body=note)
+        if not hasattr(ticket, "satisfaction"):
+            notifications.survey_request(ticket)
+    return True
+
+
+def agent_reply(
+    ticket: Ticket, agent, body: str, *, internal: bool = False, pending: bool = False, uploads=()
+) -> Message:
+    """An agent's answer, e-mailed to the customer in the ticket's thread, or an internal note."""
+    with transaction.atomic():
+        message = ticket.add_agent_reply(agent, body, internal=internal, pending=pending)
+        attach(message, uploads)
+        if not internal:
+            notifications.agent_reply(ticket, message)
+    return message

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Ticket
+from tickets.uploads import validate_uploads
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by tickets.uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        return validate_uploads(files)
+
+
+class HoneypotMixin(forms.Form):
+    # Hidden from people (CSS and aria-hidden); bots that fill every field give themselves away.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Please leave the last field empty."))
+        return ""
+
+
+class ContactForm(HoneypotMixin, forms.ModelForm):
+    description = forms.CharField(
+        label=_("Describe the problem"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        help_text=_("What happened, what you expected, and what you already tried."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Up to 5 screenshots or PDF files, 10 MB each."),
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "requester_name",
+            "requester_email",
+            "topic",
+            "subject",
+            "device",
+            "operating_system",
+            "app_version",
+            "error_message",
+        ]
+        labels = {"requester_name": _("Your name"), "requester_email": _("Account e-mail")}
+        help_texts = {
+            "requester_email": _("The e-mail address of your account, so we can find it."),
+            "subject": _("A few words, such as “charged twice in November”."),
+            "device": _("For example Galaxy S24, iPhone 15, Windows PC."),
+            "operating_system": _("For example Android 15, iOS 18.1, Windows 11."),
+            "app_version": _("Shown under Settings → App info."),
+            "error_message": _("Copy the exact message, or attach a screenshot of it."),
+        }
+        widgets = {"error_message": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requester_name"].required = True
+        self.fields["subject"].widget.attrs.update({"autocomplete": "off", "data-faq-suggest": "1"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("About you"),
+                Div(
+                    Div("requester_name", css_class="col-md-6"),
+                    Div("requester_email", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(_("Your question"), "topic", "subject", "description"),
+            Fieldset(
+                _("Details that help us answer faster"),
+                Div(
+                    Div("device", css_class="col-md-4"),
+                    Div("operating_system", css_class="col-md-4"),
+                    Div("app_version", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "error_message",
+                "attachments",
+            ),
+            Div(Field("website", tabindex="-1", autocomplete="off"), css_class="hp-field", aria_hidden="true"),
+            Submit("submit", _("Send request"), css_class="btn-lg"),
+        )
+
+
+class CallbackForm(HoneypotMixin, forms.ModelForm):
+    class Meta:
+        model = Ticket
+        fields = ["requester_name", "requester_email", "callback_number", "callback_time", "topic", "subject"]
+        labels = {
+            "requester_name": _("Your name"),
+            "requester_email": _("Account e-mail"),
+            "subject": _("What is it about?"),
+        }
+        help_texts = {"callback_time": _("For example: weekdays after 14:00.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["callback_number"].required = True
+        self.fields["callback_time"].required = True
+        self.fields["requester_name"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                Div("requester_name", css_class="col-md-6"),
+                Div("requester_email", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div(
+                Div("callback_number", css_class="col-md-6"),
+                Div("callback_time", css_class="col-md-6"),
+                css_class="row",
+            ),
+            "topic",
+            "subject",
+            Div(Field("website", tabindex="-1", autocomplete="off"), css_class="hp-field", aria_hidden="true"),
+            Submit("submit", _("Request a call"), css_class="btn-outline-primary"),
+        )
+
+    def clean_callback_number(self):
+        number = self.cleaned_data["callback_number"]
+        digits = [c for c in number if c.isdigit()]
+        if not 8 <= len(digits) <= 15:
+            raise forms.ValidationError(_("Please enter a phone number we can call, such as 010-1234-5678."))
+        return number
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+    attachments = MultipleFileField(
+        label=_("Attachments"), required=False, help_text=_("Up to 5 screenshots or PDF files, 10 MB each.")
+    )
+
+
+class LookupForm(forms.Form):
+    reference = forms.CharField(label=_("Reference"), max_length=20, help_text=_("For example HC-7K3M9QX."))
+    email = forms.EmailField(label=_("E-mail address used for the request"))
+
+
+class SurveyForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with the help you received?"),
+        choices=[(i, str(i)) for i in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you would like to tell us? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

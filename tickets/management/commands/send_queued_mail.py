@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import OperationalError
+
+from tickets.mail.outgoing import send_due
+
+
+class Command(BaseCommand):
+    help = "Deliver queued e-mail (retrying failures with backoff). --loop keeps running as a worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", action="store_true", help="keep running, checking every --interval seconds")
+        parser.add_argument("--interval", type=float, default=5.0)
+
+    def handle(self, *args, loop: bool = False, interval: float = 5.0, **options):
+        while True:
+            try:
+                sent, failed = send_due()
+            except OperationalError as error:  # the database is away for a moment: wait, do not die
+                self.stderr.write(f"database unavailable: {error}")
+                sent = failed = 0
+            if sent or failed or not loop:
+                self.stdout.write(f"sent {sent}, failed {failed}")
+            if not loop:
+                return
+            time.sleep(interval)

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tickets import actions, notifications, ratelimit
+from tickets.forms import CallbackForm, ContactForm, LookupForm, ReplyForm, SurveyForm
+from tickets.models import Attachment, SatisfactionResponse, SuggestionClick, Ticket
+
+THANKS_SESSION_KEY = "tickets:submitted"
+
+
+def _visitor(request: HttpRequest) -> str:
+    if not request.session.session_key:
+        request.session.save()
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{request.session.session_key}".encode()).hexdigest()
+
+
+def _limited(request: HttpRequest, email: str | None) -> bool:
+    if not ratelimit.ip_allowed(request) or (email and not ratelimit.address_allowed(email)):
+        messages.error(
+            request,
+            _(
+                "We have received several requests from you in the last hour. Please wait a little before "
+                "sending another, or call us."
+            ),
+        )
+        return True
+    return False
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None, request.FILES or None)
+    callback_form = CallbackForm(prefix="callback")
+    if request.method == "POST" and form.is_valid():
+        if not _limited(request, form.cleaned_data["requester_email"]):
+            ratelimit.count_ip(request)
+            ticket = actions.open_from_web_form(form, visitor=_visitor(request))
+            request.session[THANKS_SESSION_KEY] = ticket.reference
+            return redirect("tickets:submitted")
+    elif request.method == "POST":
+        messages.error(request, _("Please check the highlighted fields. Nothing has been sent yet."))
+    return render(request, "tickets/contact.html", {"form": form, "callback_form": callback_form})
+
+
+@require_POST
+def callback(request: HttpRequest) -> HttpResponse:
+    form = CallbackForm(request.POST, prefix="callback")
+    if form.is_valid() and not _limited(request, form.cleaned_data["requester_email"]):
+        ratelimit.count_ip(request)
+        ticket = actions.open_callback_request(form)
+        request.session[THANKS_SESSION_KEY] = ticket.reference
+        return redirect("tickets:submitted")
+    if not form.is_valid():
+        messages.error(request, _("Please check the call-back details."))
+    return render(request, "tickets/contact.html", {"form": ContactForm(), "callback_form": form}, status=200)
+
+
+def submitted(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(THANKS_SESSION_KEY)
+    ticket = Ticket.objects.filter(reference=reference).first() if reference else None
+    if ticket is None:
+        return redirect("tickets:new")
+    return render(request, "tickets/submitted.html", {"ticket": ticket})
+
+
+def suggestion(request: HttpRequest, slug: str) -> HttpResponse:
+    """A help article opened from the contact form's suggestions: counted, then shown."""
+    from faq.models import Article
+
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    SuggestionClick.objects.create(
+        visitor=_visitor(request), article_slug=slug, query=(request.GET.get("q") or "")[:200]
+    )
+    item = article.translation() or article.translations.first()
+    return redirect(item.get_absolute_url())
+
+
+def _ticket_for(token: str) -> Ticket:
+    ticket = Ticket.from_tracking_token(token)
+    if ticket is None:
+        raise Http404(_("This link is not valid any more. Ask for a new one below."))
+    return ticket
+
+
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = _ticket_for(token)
+    conversation = ticket.messages.filter(is_internal=False).select_related("author").prefetch_related("attachments")
+    return render(
+        request,
+        "tickets/track.html",
+        {"ticket": ticket, "conversation": conversation, "token": token, "reply_form": ReplyForm()},
+    )
+
+
+@require_POST
+def reply(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = _ticket_for(token)
+    if ticket.status == Ticket.Status.CLOSED:
+        messages.error(request, _("This request is closed. Please send a new request instead."))
+        return redirect("tickets:track", token)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        conversation = ticket.messages.filter(is_internal=False).prefetch_related("attachments")
+        return render(
+            request,
+            "tickets/track.html",
+            {"ticket": ticket, "conversation": conversation, "token": token, "reply_form": form},
+        )
+    actions.customer_reply(ticket, form.cleaned_data["body"], form.cleaned_data["attachments"])
+    messages.success(request, _("Your reply was added. We will answer by e-mail."))
+    return redirect(reverse("tickets:track", args=[token]) + "#latest")
+
+
+@require_POST
+def mark_solved(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = _ticket_for(token)
+    if actions.solve(ticket, note="The customer marked this request as solved."):
+        messages.success(request, _("Thank you! We marked your request as solved."))
+    return redirect("tickets:track", token)
+
+
+def attachment(request: HttpRequest, token: str, pk: int) -> FileResponse:
+    ticket = _ticket_for(token)
+    item = get_object_or_404(Attachment, pk=pk, message__ticket=ticket, message__is_internal=False)
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.filename, content_type=item.content_type
+    )
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if ratelimit.ip_allowed(request):
+            ratelimit.count_ip(request)
+            ticket = Ticket.objects.filter(
+                reference=form.cleaned_data["reference"].strip().upper(),
+                requester_email__iexact=form.cleaned_data["email"],
+            ).first()
+            if ticket is not None:
+                notifications.tracking_link(ticket)
+        # The same answer whether or not the request exists: the form must not reveal that.
+        messages.success(
+            request,
+            _("If a request with that reference and e-mail address exists, we have sent a fresh link to it."),
+        )
+        return redirect("tickets:lookup")
+    return render(request, "tickets/lookup.html", {"form": form})
+
+
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    ticket = _ticket_for(token)
+    answered = SatisfactionResponse.objects.filter(ticket=ticket).first()
+    if answered is not None:
+        return render(request, "tickets/survey.html", {"ticket": ticket, "answered": answered})
+    if ticket.status not in (Ticket.Status.SOLVED, Ticket.Status.CLOSED):
+        messages.info(request, _("We will ask for your rating once your request is solved."))
+        return redirect("tickets:track", token)
+    initial = {"rating": request.GET.get("rating")} if request.GET.get("rating") in list("12345") else {}
+    form = SurveyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        SatisfactionResponse.objects.get_or_create(
+            ticket=ticket,
+            defaults={
+                "rating": form.cleaned_data["rating"],
+                "comment": form.cleaned_data["comment"],
+                "agent": ticket.assignee,
+            },
+        )
+        messages.success(request, _("Thank you for your rating!"))
+        return redirect("tickets:survey", token)
+    return render(request, "tickets/survey.html", {"ticket": ticket, "form": form})
