@@ -23,7 +23,11 @@ compilemessages: $(STAMP)
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py load_demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	# The mail worker runs beside the server and stops with it.
+	export DJANGO_DEBUG=$${DJANGO_DEBUG-1}; \
+	$(PY) manage.py send_queued_mail --loop & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
