@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from refunds.forms import TransitionForm
+from refunds.models import (
+    ClaimEvent,
+    ClaimFeedback,
+    ClaimNote,
+    Evidence,
+    PolicyRule,
+    RefundClaim,
+    StaleClaim,
+    TransitionNotAllowed,
+)
+from refunds.policy import assess
+
+ACTION_LABELS = {
+    "request_info": _("Request information"),
+    "approve": _("Approve"),
+    "deny": _("Deny"),
+    "mark_paid": _("Mark paid"),
+}
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = _("age")
+    parameter_name = "age"
+    AGES = {"3d": 3, "7d": 7, "30d": 30}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("3d", _("Filed over 3 days ago")),
+            ("7d", _("Filed over a week ago")),
+            ("30d", _("Filed over 30 days ago")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.AGES:
+            return queryset.filter(created_at__lt=timezone.now() - timedelta(days=self.AGES[self.value()]))
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("On time"))]
+
+    def queryset(self, request, queryset):
+        overdue = RefundClaim.objects.overdue().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=overdue)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+class NoteInline(admin.TabularInline):
+    model = ClaimNote
+    extra = 1
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RefundClaim)
+class RefundClaimAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "email",
+        "reason",
+        "amount_shown",
+        "status",
+        "assessment_shown",
+        "assignee",
+        "created_at",
+        "overdue_flag",
+    ]
+    list_filter = [
+        "status",
+        "reason",
+        ("within_policy", admin.BooleanFieldListFilter),
+        AgeFilter,
+        OverdueFilter,
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["assignee"]
+    search_fields = ["reference", "email", "username"]
+    date_hierarchy = "created_at"
+    inlines = [NoteInline]
+    fields = ["assignee"]
+    change_form_template = "admin/refunds/refundclaim/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # claims are filed by customers
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_shown(self, obj: RefundClaim) -> str:
+        return f"{obj.amount:,.0f} {obj.currency}"
+
+    @admin.display(description=_("policy"), ordering="within_policy")
+    def assessment_shown(self, obj: RefundClaim) -> str:
+        if obj.within_policy is None:
+            return "—"
+        return _("within") if obj.within_policy else _("outside")
+
+    @admin.display(description=_("overdue"))
+    def overdue_flag(self, obj: RefundClaim) -> str:
+        limit = timezone.now() - timedelta(days=self._overdue_days())
+        late = (
+            obj.status in (RefundClaim.Status.SUBMITTED, RefundClaim.Status.APPROVED) and obj.status_changed_at < limit
+        )
+        return format_html('<strong style="color:#ba2121">⚠ {}</strong>', _("overdue")) if late else ""
+
+    def _overdue_days(self) -> int:
+        from django.conf import settings
+
+        return settings.REFUNDS_OVERDUE_DAYS
+
+    def save_formset(self, request, form, formset, change):
+        for note in formset.save(commit=False):
+            note.author = request.user
+            note.save()
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:pk>/transition/<str:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="refunds_refundclaim_transition",
+            ),
+            path(
+                "evidence/<int:pk>/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="refunds_refundclaim_evidence",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if claim is not None:
+            from tickets.models import Ticket
+
+            context.update(
+                {
+                    "claim": claim,
+                    "assessment": assess(claim),
+                    "events": claim.events.select_related("actor", "policy_rule").prefetch_related("files"),
+                    "evidence": claim.evidence.all(),
+                    "transitions": [(a, ACTION_LABELS[a]) for a in claim.available_actions(request.user)],
+                    "related_tickets": Ticket.objects.filter(requester_email__iexact=claim.email).order_by(
+                        "-created_at"
+                    )[:10],
+                    "feedback": ClaimFeedback.objects.filter(claim=claim).first(),
+                    "window": claim.payout_window(),
+                }
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    def transition_view(self, request, pk: int, action: str):
+        """A transition's confirmation page with its form; POST carries it out."""
+        claim = get_object_or_404(RefundClaim, pk=pk)
+        if not self.has_view_permission(request, claim) or action not in ACTION_LABELS:
+            raise PermissionDenied
+        change_url = reverse("admin:refunds_refundclaim_change", args=[claim.pk])
+        form = TransitionForm(action, request.POST or None, initial={"version": claim.version})
+        if request.method == "POST" and form.is_valid():
+            note = form.cleaned_data["note"]
+            try:
+                if form.cleaned_data["version"] != claim.version:  # the page the agent decided on is stale
+                    raise StaleClaim(_("Someone else changed this claim a moment ago. Reload it and try again."))
+                method = getattr(claim, action)
+                if action == "approve":
+                    method(request.user, note)
+                elif action == "deny":
+                    method(request.user, reason=note)
+                elif action == "mark_paid":
+                    method(request.user, payment_reference=note)
+                else:
+                    method(request.user, note)
+            except (TransitionNotAllowed, PermissionDenied) as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(action)s: done. The customer has been e-mailed.") % {"action": ACTION_LABELS[action]},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "claim": claim,
+            "form": form,
+            "action": action,
+            "action_label": ACTION_LABELS[action],
+            "allowed": action in claim.available_actions(request.user),
+            "title": f"{ACTION_LABELS[action]}: {claim.reference}",
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/refunds/refundclaim/transition.html", context)
+
+    def evidence_view(self, request, pk: int):
+        item = get_object_or_404(Evidence, pk=pk)
+        if not self.has_view_permission(request, item.claim):
+            raise PermissionDenied
+        return FileResponse(item.file.open("rb"), filename=item.filename, content_type=item.content_type)
+
+
+@admin.register(PolicyRule)
+class PolicyRuleAdmin(admin.ModelAdmin):
+    """Saving a rule adds a new version; decisions keep the version they were made under."""
+
+    list_display = [
+        "reason",
+        "version",
+        "eligible",
+        "max_days_since_charge",
+        "evidence_required",
+        "created_at",
+        "created_by",
+    ]
+    list_filter = ["reason", "eligible"]
+    readonly_fields = ["version", "created_at", "created_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+    def save_model(self, request, obj: PolicyRule, form, change: bool) -> None:
+        latest = PolicyRule.objects.filter(reason=obj.reason).aggregate(v=Max("version"))["v"] or 0
+        obj.pk = None  # never rewrite a rule a past decision points to
+        obj._state.adding = True
+        obj.version = latest + 1
+        obj.created_at = timezone.now()
+        obj.created_by = request.user
+        obj.save()
+        for claim in RefundClaim.objects.filter(
+            reason=obj.reason, status__in=[RefundClaim.Status.SUBMITTED, RefundClaim.Status.INFO_REQUESTED]
+        ):
+            claim.save(update_fields=["within_policy"])  # re-assessed under the new rule
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClaimEvent)
+class ClaimEventAdmin(admin.ModelAdmin):
+    list_display = ["claim", "from_status", "to_status", "actor", "policy_rule", "created_at"]
+    list_filter = ["to_status", "created_at"]
+    list_select_related = ["claim", "actor", "policy_rule"]
+    search_fields = ["claim__reference", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClaimFeedback)
+class ClaimFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["claim", "clarity", "speed", "agrees_with_decision", "created_at"]
+    list_filter = ["agrees_with_decision", "clarity", "speed"]
+
+    def has_add_permission(self, request):
+        return False

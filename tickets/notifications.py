@@ -122,3 +122,10 @@ def tracking_link(ticket: Ticket) -> OutgoingEmail:
 def _localized(ticket: Ticket, name: str, *args) -> str:
     with translation.override(ticket.language):
         return reverse(name, args=args)
+
+
+def send_later(kind: str, to: str, subject: str, body: str) -> OutgoingEmail:
+    """Queue a stand-alone e-mail (not part of a ticket's thread) for the mail worker."""
+    return OutgoingEmail.objects.create(
+        kind=kind, to=to, subject=" ".join(subject.split())[:255], body=body, message_id=new_message_id()
+    )

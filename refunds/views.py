@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from refunds import notifications
+from refunds.forms import AppealForm, ClaimForm, FeedbackForm, ProvideInfoForm
+from refunds.models import ClaimFeedback, Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
+from tickets import ratelimit
+from tickets.forms import LookupForm
+
+
+def new_claim(request: HttpRequest) -> HttpResponse:
+    form = ClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        existing = RefundClaim.objects.open_duplicate_of(data["email"], data["charge_date"], data["amount"])
+        if existing is not None:
+            # Not filed twice: the customer is sent (by e-mail, to the account address) to the open claim.
+            notifications.status_link(existing)
+            messages.warning(
+                request,
+                _(
+                    "A refund request for this charge is already open (%(reference)s). We have e-mailed its status "
+                    "link to %(email)s; you can add information there."
+                )
+                % {"reference": existing.reference, "email": existing.email},
+            )
+            return render(request, "refunds/new_claim.html", _form_context(form, duplicate=existing))
+        if not ratelimit.ip_allowed(request):
+            messages.error(request, _("Too many requests from your connection. Please try again in an hour."))
+            return render(request, "refunds/new_claim.html", _form_context(form))
+        ratelimit.count_ip(request)
+        claim = RefundClaim.file(form.save(commit=False), data.get("evidence") or [])
+        messages.success(
+            request, _("We received your refund request. This page shows every step; we also e-mailed you its link.")
+        )
+        return redirect("refunds:status", claim.status_token())
+    if request.method == "POST":
+        messages.error(request, _("Please check the highlighted fields. Nothing has been sent yet."))
+    return render(request, "refunds/new_claim.html", _form_context(form))
+
+
+def _form_context(form, duplicate=None) -> dict:
+    rules = PolicyRule.objects.current()
+    hints = [
+        (value, label, rules[value].hint if value in rules else "")
+        for value, label in RefundClaim._meta.get_field("reason").choices
+    ]
+    return {"form": form, "hints": hints, "duplicate": duplicate}
+
+
+def _claim_for(token: str) -> RefundClaim:
+    claim = RefundClaim.from_status_token(token)
+    if claim is None:
+        raise Http404(_("This link is not valid any more. Ask for a new one."))
+    return claim
+
+
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    claim = _claim_for(token)
+    events = claim.events.select_related("actor").prefetch_related("files")
+    feedback = ClaimFeedback.objects.filter(claim=claim).first()
+    return render(
+        request,
+        "refunds/status.html",
+        {
+            "claim": claim,
+            "token": token,
+            "events": events,
+            "window": claim.payout_window(),
+            "info_form": ProvideInfoForm(),
+            "appeal_form": AppealForm(),
+            "feedback": feedback,
+            "feedback_form": FeedbackForm(),
+        },
+    )
+
+
+def _customer_transition(request: HttpRequest, token: str, form_class, method: str) -> HttpResponse:
+    claim = _claim_for(token)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            getattr(claim, method)(form.cleaned_data.get("note", ""), files=form.cleaned_data.get("files") or [])
+        except (TransitionNotAllowed, PermissionDenied) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you. We sent your answer to the reviewers."))
+        return redirect("refunds:status", token)
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("refunds:status", token)
+
+
+@require_POST
+def provide_info(request: HttpRequest, token: str) -> HttpResponse:
+    return _customer_transition(request, token, ProvideInfoForm, "provide_info")
+
+
+@require_POST
+def appeal(request: HttpRequest, token: str) -> HttpResponse:
+    return _customer_transition(request, token, AppealForm, "appeal")
+
+
+@require_POST
+def feedback(request: HttpRequest, token: str) -> HttpResponse:
+    claim = _claim_for(token)
+    if claim.status not in RefundClaim.DECIDED_STATUSES or ClaimFeedback.objects.filter(claim=claim).exists():
+        return redirect("refunds:status", token)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        item = form.save(commit=False)
+        item.claim = claim
+        item.save()
+        messages.success(request, _("Thank you for your feedback."))
+    else:
+        messages.error(request, _("Please answer the three questions."))
+    return redirect("refunds:status", token)
+
+
+def evidence_file(request: HttpRequest, token: str, pk: int) -> FileResponse:
+    claim = _claim_for(token)
+    item = get_object_or_404(Evidence, pk=pk, claim=claim)
+    return FileResponse(item.file.open("rb"), filename=item.filename, content_type=item.content_type)
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if ratelimit.ip_allowed(request):
+            ratelimit.count_ip(request)
+            claim = RefundClaim.objects.filter(
+                reference=form.cleaned_data["reference"].strip().upper(), email__iexact=form.cleaned_data["email"]
+            ).first()
+            if claim is not None:
+                notifications.status_link(claim)
+        messages.success(
+            request, _("If a request with that reference and e-mail address exists, we have sent a fresh link to it.")
+        )
+        return redirect("refunds:lookup")
+    return render(request, "tickets/lookup.html", {"form": form})
