@@ -87,9 +87,23 @@ class TicketAdminForm(forms.ModelForm):
 
     class Meta:
         model = Ticket
-        fields = ["status", "priority", "topic", "channel", "assignee", "requester_name", "requester_email",
-                  "language", "subject", "device", "operating_system", "app_version", "error_message",
-                  "callback_number", "callback_time"]
+        fields = [
+            "status",
+            "priority",
+            "topic",
+            "channel",
+            "assignee",
+            "requester_name",
+            "requester_email",
+            "language",
+            "subject",
+            "device",
+            "operating_system",
+            "app_version",
+            "error_message",
+            "callback_number",
+            "callback_time",
+        ]
 
 
 @admin.register(Ticket)

@@ -234,7 +234,6 @@ class Message(models.Model):
     message_id = models.CharField(max_length=255, blank=True, db_index=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)
-    raw_email = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
 
     class Meta:

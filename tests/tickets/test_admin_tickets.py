@@ -22,12 +22,24 @@ def ticket(client) -> Ticket:
 
 def change_data(ticket: Ticket, **overrides) -> dict:
     data = {
-        "status": ticket.status, "priority": ticket.priority, "topic": ticket.topic, "channel": ticket.channel,
-        "assignee": ticket.assignee_id or "", "requester_name": ticket.requester_name,
-        "requester_email": ticket.requester_email, "language": ticket.language, "subject": ticket.subject,
-        "device": ticket.device, "operating_system": ticket.operating_system, "app_version": ticket.app_version,
-        "error_message": ticket.error_message, "callback_number": "", "callback_time": "",
-        "reply": "", "canned_reply": "", "reply_kind": "public",
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "topic": ticket.topic,
+        "channel": ticket.channel,
+        "assignee": ticket.assignee_id or "",
+        "requester_name": ticket.requester_name,
+        "requester_email": ticket.requester_email,
+        "language": ticket.language,
+        "subject": ticket.subject,
+        "device": ticket.device,
+        "operating_system": ticket.operating_system,
+        "app_version": ticket.app_version,
+        "error_message": ticket.error_message,
+        "callback_number": "",
+        "callback_time": "",
+        "reply": "",
+        "canned_reply": "",
+        "reply_kind": "public",
     }
     data.update(overrides)
     return data
@@ -46,7 +58,9 @@ def test_the_ticket_page_shows_the_whole_conversation_with_attachments(admin_cli
 
 
 def test_an_agent_reply_is_emailed_threaded_and_tagged(admin_client, admin_user, ticket):
-    response = admin_client.post(url(ticket), change_data(ticket, reply="안녕하세요 {{ name }}님, {{ reference }} 확인했습니다."))
+    response = admin_client.post(
+        url(ticket), change_data(ticket, reply="안녕하세요 {{ name }}님, {{ reference }} 확인했습니다.")
+    )
     assert response.status_code == 302
     reply = ticket.messages.get(author_kind="agent")
     assert reply.body == f"안녕하세요 홍길동님, {ticket.reference} 확인했습니다." and reply.author == admin_user
@@ -67,9 +81,14 @@ def test_internal_notes_are_never_sent(admin_client, ticket):
 
 
 def test_canned_replies_fill_in_placeholders(admin_client, ticket):
-    canned = CannedReply.objects.create(title="중복 결제", body="{{name}}님, 요청 {{ reference }}의 중복 결제를 확인 중입니다.")
+    canned = CannedReply.objects.create(
+        title="중복 결제", body="{{name}}님, 요청 {{ reference }}의 중복 결제를 확인 중입니다."
+    )
     admin_client.post(url(ticket), change_data(ticket, canned_reply=canned.pk))
-    assert ticket.messages.get(author_kind="agent").body == f"홍길동님, 요청 {ticket.reference}의 중복 결제를 확인 중입니다."
+    assert (
+        ticket.messages.get(author_kind="agent").body
+        == f"홍길동님, 요청 {ticket.reference}의 중복 결제를 확인 중입니다."
+    )
 
 
 def test_assignment_status_and_solving_ask_for_a_rating(admin_client, admin_user, ticket):
@@ -87,12 +106,22 @@ def test_raising_priority_moves_the_due_times(admin_client, ticket):
 
 
 def test_an_agent_logs_a_phone_call(admin_client):
-    response = admin_client.post("/admin/tickets/ticket/add/", {
-        "channel": "phone", "requester_name": "박영희", "requester_email": "park@example.com",
-        "subject": "해지 문의 전화", "topic": "subscription", "priority": "normal", "assignee": "",
-        "callback_number": "010-2222-3333", "reply": "다음 달부터 해지하고 싶다고 함",
-        "canned_reply": "", "reply_kind": "public",
-    })
+    response = admin_client.post(
+        "/admin/tickets/ticket/add/",
+        {
+            "channel": "phone",
+            "requester_name": "박영희",
+            "requester_email": "park@example.com",
+            "subject": "해지 문의 전화",
+            "topic": "subscription",
+            "priority": "normal",
+            "assignee": "",
+            "callback_number": "010-2222-3333",
+            "reply": "다음 달부터 해지하고 싶다고 함",
+            "canned_reply": "",
+            "reply_kind": "public",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     ticket = Ticket.objects.get()
     assert ticket.channel == "phone" and ticket.messages.get().body == "다음 달부터 해지하고 싶다고 함"
@@ -100,14 +129,20 @@ def test_an_agent_logs_a_phone_call(admin_client):
 
 def test_the_list_filters_by_status_priority_channel_topic_assignee_age_and_overdue(admin_client, ticket):
     old = Ticket.objects.create(subject="오래된 문의", requester_email="old@example.com", priority="high")
-    Ticket.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10),
-                                            first_response_due=timezone.now() - timedelta(days=9))
+    Ticket.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=10), first_response_due=timezone.now() - timedelta(days=9)
+    )
     overdue = admin_client.get("/admin/tickets/ticket/", {"sla": "overdue"}).content.decode()
     assert "오래된 문의" in overdue and ticket.reference not in overdue
     aged = admin_client.get("/admin/tickets/ticket/", {"age": "7d"}).content.decode()
     assert "오래된 문의" in aged and ticket.reference not in aged
-    for params in [{"status__exact": "new"}, {"priority__exact": "high"}, {"channel__exact": "web"},
-                   {"topic__exact": "payment"}, {"q": "hong@example.com"}]:
+    for params in [
+        {"status__exact": "new"},
+        {"priority__exact": "high"},
+        {"channel__exact": "web"},
+        {"topic__exact": "payment"},
+        {"q": "hong@example.com"},
+    ]:
         assert admin_client.get("/admin/tickets/ticket/", params).status_code == 200
     found = admin_client.get("/admin/tickets/ticket/", {"q": "11월 3일"}).content.decode()
     assert ticket.reference in found

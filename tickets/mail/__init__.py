@@ -1,0 +1,1 @@
+"""Reading incoming support e-mail: parsing, charsets, HTML bodies and quoted history."""
