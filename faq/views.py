@@ -17,6 +17,7 @@ from faq import search
 from faq.filters import ArticleSearchFilter
 from faq.forms import VoteForm
 from faq.models import Article, ArticleTranslation, ArticleVote, Category
+from helpcenter.privacy import anonymous_visitor
 
 POPULAR_ARTICLES = 6
 RELATED_ARTICLES = 5
@@ -25,14 +26,6 @@ API_RESULTS = 10
 
 def _language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-
-
-def _visitor(request: HttpRequest) -> str:
-    """An anonymous, stable id for this browser: a hash of its session key, never the key itself."""
-    if not request.session.session_key:
-        request.session.save()
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{request.session.session_key}".encode())
-    return digest.hexdigest()
 
 
 def _published_in(language: str):
@@ -90,7 +83,7 @@ def _load_article_state(request: HttpRequest, slug: str) -> tuple[Article, bool]
         return None
     voted = (
         bool(request.session.session_key)
-        and ArticleVote.objects.filter(article=article, visitor=_visitor(request)).exists()
+        and ArticleVote.objects.filter(article=article, visitor=anonymous_visitor(request)).exists()
     )
     return article, voted
 
@@ -155,7 +148,7 @@ def article_vote(request: HttpRequest, slug: str) -> HttpResponse:
             ArticleVote.objects.create(
                 article=article,
                 language=_language(),
-                visitor=_visitor(request),
+                visitor=anonymous_visitor(request),
                 helpful=helpful,
                 comment="" if helpful else form.cleaned_data["comment"],
             )

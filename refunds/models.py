@@ -13,7 +13,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
@@ -21,13 +20,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter import privacy
 from helpcenter.masking import mask_sensitive
 
 REVIEWERS = "Refund reviewers"
 FINANCE = "Finance"
 AGENTS = "Agents"
 STATUS_SALT = "refunds.status"
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 class TransitionNotAllowed(Exception):
@@ -39,7 +38,7 @@ class StaleClaim(TransitionNotAllowed):
 
 
 def new_reference() -> str:
-    return "RF-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
+    return privacy.new_reference("RF")
 
 
 class Reason(models.TextChoices):
@@ -221,15 +220,14 @@ class RefundClaim(models.Model):
     # --- links ----------------------------------------------------------------------------------
 
     def status_token(self) -> str:
-        return signing.dumps({"r": self.reference, "e": self.email.lower()}, salt=STATUS_SALT)
+        return privacy.sign_reference(self.reference, self.email, STATUS_SALT)
 
     @classmethod
     def from_status_token(cls, token: str) -> RefundClaim | None:
-        try:
-            data = signing.loads(token, salt=STATUS_SALT, max_age=settings.TICKETS_LINK_MAX_AGE_DAYS * 86400)
-        except signing.BadSignature:
+        found = privacy.unsign_reference(token, STATUS_SALT, settings.TICKETS_LINK_MAX_AGE_DAYS)
+        if found is None:
             return None
-        return cls.objects.filter(reference=data.get("r"), email__iexact=data.get("e", "")).first()
+        return cls.objects.filter(reference=found[0], email__iexact=found[1]).first()
 
     def status_path(self) -> str:
         with translation.override(self.language):

@@ -11,23 +11,19 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter import privacy
 from helpcenter.masking import mask_sensitive
 
-# Letters and digits a customer can read aloud on the phone without confusion (no 0/O, 1/I/L).
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-REFERENCE_LENGTH = 7
 TRACKING_SALT = "tickets.tracking"
 
 
 def new_reference() -> str:
-    """A short, unguessable reference such as HC-7K3M9QX; random, so it tells no one how many we get."""
-    return "HC-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return privacy.new_reference("HC")
 
 
 class TicketQuerySet(models.QuerySet):
@@ -146,15 +142,14 @@ class Ticket(models.Model):
 
     def tracking_token(self) -> str:
         """A private token for the tracking page: signed reference and e-mail, so it cannot be guessed."""
-        return signing.dumps({"r": self.reference, "e": self.requester_email.lower()}, salt=TRACKING_SALT)
+        return privacy.sign_reference(self.reference, self.requester_email, TRACKING_SALT)
 
     @classmethod
     def from_tracking_token(cls, token: str) -> Ticket | None:
-        try:
-            data = signing.loads(token, salt=TRACKING_SALT, max_age=settings.TICKETS_LINK_MAX_AGE_DAYS * 86400)
-        except signing.BadSignature:
+        found = privacy.unsign_reference(token, TRACKING_SALT, settings.TICKETS_LINK_MAX_AGE_DAYS)
+        if found is None:
             return None
-        return cls.objects.filter(reference=data.get("r"), requester_email__iexact=data.get("e", "")).first()
+        return cls.objects.filter(reference=found[0], requester_email__iexact=found[1]).first()
 
     def tracking_path(self) -> str:
         with translation.override(self.language):

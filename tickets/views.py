@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,17 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpcenter.privacy import anonymous_visitor
 from tickets import actions, notifications, ratelimit
 from tickets.forms import CallbackForm, ContactForm, LookupForm, ReplyForm, SurveyForm
 from tickets.models import Attachment, SatisfactionResponse, SuggestionClick, Ticket
 
 THANKS_SESSION_KEY = "tickets:submitted"
-
-
-def _visitor(request: HttpRequest) -> str:
-    if not request.session.session_key:
-        request.session.save()
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{request.session.session_key}".encode()).hexdigest()
 
 
 def _limited(request: HttpRequest, email: str | None) -> bool:
@@ -42,7 +34,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if not _limited(request, form.cleaned_data["requester_email"]):
             ratelimit.count_ip(request)
-            ticket = actions.open_from_web_form(form, visitor=_visitor(request))
+            ticket = actions.open_from_web_form(form, visitor=anonymous_visitor(request))
             request.session[THANKS_SESSION_KEY] = ticket.reference
             return redirect("tickets:submitted")
     elif request.method == "POST":
@@ -77,7 +69,7 @@ def suggestion(request: HttpRequest, slug: str) -> HttpResponse:
 
     article = get_object_or_404(Article.objects.published(), slug=slug)
     SuggestionClick.objects.create(
-        visitor=_visitor(request), article_slug=slug, query=(request.GET.get("q") or "")[:200]
+        visitor=anonymous_visitor(request), article_slug=slug, query=(request.GET.get("q") or "")[:200]
     )
     item = article.translation() or article.translations.first()
     return redirect(item.get_absolute_url())

@@ -1,0 +1,45 @@
+"""Private links and anonymous visitors: how customers are recognised without accounts.
+
+A request or claim is reached through a link that carries its reference and e-mail address,
+signed with SECRET_KEY, so it cannot be guessed or altered; a browser is told apart by a hash of
+its session key, so votes and deflections can be counted once without keeping who anyone is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest
+
+# Letters and digits a customer can read aloud on the phone without confusion (no 0/O, 1/I/L).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference(prefix: str, length: int = 7) -> str:
+    """A short random reference such as HC-7K3M9QX: unguessable, and telling no one how many we get."""
+    return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
+
+
+def sign_reference(reference: str, email: str, salt: str) -> str:
+    return signing.dumps({"r": reference, "e": email.lower()}, salt=salt)
+
+
+def unsign_reference(token: str, salt: str, max_age_days: int) -> tuple[str, str] | None:
+    """(reference, e-mail) from a link made by sign_reference, or None if forged, altered or expired."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age_days * 86400)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return str(data.get("r", "")), str(data.get("e", ""))
+
+
+def anonymous_visitor(request: HttpRequest) -> str:
+    """A stable id for this browser: a keyed hash of its session key, never the key itself."""
+    if not request.session.session_key:
+        request.session.save()
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{request.session.session_key}".encode()).hexdigest()
