@@ -351,7 +351,8 @@ class RefundClaim(models.Model):
         """The scheduled command's denial when the customer never sent what was asked for."""
         if self.status != self.Status.INFO_REQUESTED:
             raise TransitionNotAllowed(_("Only a claim waiting for information expires."))
-        reason = str(_("No answer: we did not receive the information we asked for."))
+        with translation.override(self.language):  # the reason is sent to the customer, in their language
+            reason = str(_("No answer: we did not receive the information we asked for."))
         return self._move("deny", None, reason, {"denial_reason": reason})
 
     # --- what reviewers and customers see -----------------------------------------------------------

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from refunds.models import RefundClaim, StaleClaim, TransitionNotAllowed
 from tests.refunds.conftest import in_state, make_claim
@@ -83,7 +84,7 @@ def test_only_finance_marks_paid_and_never_their_own_approval(reviewer, finance,
     with pytest.raises(PermissionDenied):
         claim.mark_paid(reviewer, "PAY-1")  # a reviewer is not finance
     reviewer.groups.add(Group.objects.get(name="Finance"))
-    with pytest.raises(PermissionDenied, match="approved"):
+    with translation.override("en"), pytest.raises(PermissionDenied, match="approved"):
         claim.mark_paid(reviewer, "PAY-1")  # four eyes: not the approver, even in finance
     claim.mark_paid(finance, "PAY-1")
     assert claim.status == "paid" and claim.payment_reference == "PAY-1"
@@ -110,10 +111,10 @@ def test_one_appeal_and_not_decided_by_the_reviewer_who_denied(claim, reviewer, 
     claim.appeal("명세서를 첨부합니다.")
     assert claim.status == "submitted" and claim.appealed
     assert claim.available_actions(reviewer) == []
-    with pytest.raises(PermissionDenied, match="denied"):
+    with translation.override("en"), pytest.raises(PermissionDenied, match="denied"):
         claim.approve(reviewer, "")
     claim.deny(second_reviewer, "여전히 중복이 아닙니다.")
-    with pytest.raises(TransitionNotAllowed, match="already"):
+    with translation.override("en"), pytest.raises(TransitionNotAllowed, match="already"):
         claim.appeal("한 번 더")
     assert claim.status == "denied"
 

@@ -111,8 +111,11 @@ def test_the_lookup_never_reveals_whether_a_claim_exists(client, db):
 
 
 def test_waiting_claims_get_a_reminder_then_are_denied_for_no_answer(reviewer, settings):
+    from django.utils import translation
+
     settings.REFUNDS_REMINDER_DAYS, settings.REFUNDS_NO_ANSWER_DAYS = 3, 10
-    claim = make_claim()
+    with translation.override("en"):
+        claim = make_claim()
     claim.request_info(reviewer, "명세서를 보내 주세요.")
     RefundClaim.objects.filter(pk=claim.pk).update(info_requested_at=timezone.now() - datetime.timedelta(days=4))
     call_command("refund_reminders", stdout=open("/dev/null", "w"))

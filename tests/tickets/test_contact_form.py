@@ -91,7 +91,7 @@ def test_card_and_resident_numbers_are_masked_everywhere_before_saving(client):
     ],
 )
 def test_bad_uploads_get_a_clear_message_and_keep_the_typed_text(client, files, message):
-    response = client.post(URL, form_data(attachments=files))
+    response = client.post("/en/contact/", form_data(attachments=files))
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
