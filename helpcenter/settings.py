@@ -210,3 +210,8 @@ IMAP_SSL = envbool("IMAP_SSL", True)
 IMAP_MAILBOX = os.environ.get("IMAP_MAILBOX") or "INBOX"
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
+# Refunds.
+REFUNDS_OVERDUE_DAYS = envint("REFUNDS_OVERDUE_DAYS", 3)  # days in one state before a claim stands out
+REFUNDS_REMINDER_DAYS = envint("REFUNDS_REMINDER_DAYS", 3)  # remind a customer who has not answered
+REFUNDS_NO_ANSWER_DAYS = envint("REFUNDS_NO_ANSWER_DAYS", 10)  # then deny with the reason "no answer"

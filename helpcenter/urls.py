@@ -20,5 +20,6 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("tickets.urls")),
+    path("", include("refunds.urls")),
     path("", include("faq.urls")),
 )

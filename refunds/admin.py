@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
@@ -124,16 +125,12 @@ class RefundClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("overdue"))
     def overdue_flag(self, obj: RefundClaim) -> str:
-        limit = timezone.now() - timedelta(days=self._overdue_days())
+        # The same rule as RefundClaim.objects.overdue(), on the row already loaded.
+        limit = timezone.now() - timedelta(days=settings.REFUNDS_OVERDUE_DAYS)
         late = (
             obj.status in (RefundClaim.Status.SUBMITTED, RefundClaim.Status.APPROVED) and obj.status_changed_at < limit
         )
         return format_html('<strong style="color:#ba2121">⚠ {}</strong>', _("overdue")) if late else ""
-
-    def _overdue_days(self) -> int:
-        from django.conf import settings
-
-        return settings.REFUNDS_OVERDUE_DAYS
 
     def save_formset(self, request, form, formset, change):
         for note in formset.save(commit=False):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from faq.models import Article
 from helpcenter.privacy import anonymous_visitor
 from tickets import actions, notifications, ratelimit
 from tickets.forms import CallbackForm, ContactForm, LookupForm, ReplyForm, SurveyForm
@@ -65,8 +66,6 @@ def submitted(request: HttpRequest) -> HttpResponse:
 
 def suggestion(request: HttpRequest, slug: str) -> HttpResponse:
     """A help article opened from the contact form's suggestions: counted, then shown."""
-    from faq.models import Article
-
     article = get_object_or_404(Article.objects.published(), slug=slug)
     SuggestionClick.objects.create(
         visitor=anonymous_visitor(request), article_slug=slug, query=(request.GET.get("q") or "")[:200]
