@@ -411,6 +411,22 @@ class ClaimEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.claim.reference}: {self.from_status} → {self.to_status}"
 
+    @property
+    def label(self) -> str:
+        """What happened, in the customer's words: two steps can lead to the same status."""
+        return str(EVENT_LABELS.get(self.action, self.get_to_status_display()))
+
+
+EVENT_LABELS = {
+    "submit": _("Refund request received"),
+    "request_info": _("More information requested"),
+    "provide_info": _("Your information received"),
+    "approve": _("Approved"),
+    "deny": _("Denied"),
+    "mark_paid": _("Refund paid"),
+    "appeal": _("Appeal received"),
+}
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     return f"refunds/{timezone.now():%Y/%m}/{secrets.token_hex(12)}"

@@ -135,7 +135,7 @@ class CallbackForm(HoneypotMixin, forms.ModelForm):
             "topic",
             "subject",
             Div(Field("website", tabindex="-1", autocomplete="off"), css_class="hp-field", aria_hidden="true"),
-            Submit("submit", _("Request a call"), css_class="btn-outline-primary"),
+            Submit("submit", _("Request a call")),
         )
 
     def clean_callback_number(self):
