@@ -130,6 +130,12 @@ class FeedbackForm(forms.ModelForm):
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("clarity", "speed", "agrees_with_decision"):
+            # Radio buttons need no "---------" choice: a blank pre-selected answer looks like an answer.
+            self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0] != ""]
+
 
 class TransitionForm(forms.Form):
     """The form behind each button in the admin: what that transition needs written down."""

@@ -138,3 +138,11 @@ def test_the_review_clock_pauses_while_waiting_for_the_customer(reviewer, settin
     RefundClaim.objects.update(status_changed_at=old)
     overdue = set(RefundClaim.objects.overdue().values_list("pk", flat=True))
     assert overdue == {reviewing.pk}
+
+
+def test_the_feedback_form_preselects_nothing(client, reviewer):
+    claim = make_claim()
+    claim.approve(reviewer, "")
+    html = page(client, claim)
+    form = html[html.index('id="feedback-heading"') :]
+    assert "checked" not in form and "---------" not in form
