@@ -60,7 +60,8 @@ def render_markdown(text: str) -> str:
     )
 
 
-_EMPHASIS = re.compile(r"[*_`~]+")
+# Emphasis marks go; a single ~ stays, since Korean writes ranges with it (5~10일).
+_EMPHASIS = re.compile(r"[*_`]+|~~")
 _MARKUP = re.compile(r"[#>|\[\]()!]+|^\s*[-+]\s|^\s*\d+\.\s", re.MULTILINE)
 
 

@@ -129,3 +129,11 @@ def test_query_count_does_not_grow_with_results(corpus):
 def test_empty_and_junk_queries_find_nothing_without_error(corpus):
     for query in ["", "   ", "!!!", "ㅋ", "<script>", "a" * 5000]:
         assert isinstance(search.search(query, "ko"), list)
+
+
+def test_snippets_keep_korean_ranges_written_with_a_tilde(corpus):
+    item = ArticleTranslation.objects.get(article__slug="refund-policy", language="ko")
+    item.body = "환불은 승인 후 영업일 기준 5~10일 안에 들어와요. ~~취소선~~ 표시"
+    item.save()
+    snippet = search.search("환불", "ko")[0].snippet_text
+    assert "5~10일" in snippet and "~~" not in snippet
