@@ -213,7 +213,8 @@ class SearchTerm(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["language", "term", "article", "weight"], name="faq_searchterm_lookup"),
+            # Read in weight order per term (the heaviest postings first), without touching the table.
+            models.Index(fields=["language", "term", "-weight", "article"], name="faq_searchterm_lookup"),
             models.Index(fields=["article"], name="faq_searchterm_article"),
         ]
 

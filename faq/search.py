@@ -16,17 +16,19 @@ postings of its own terms, on SQLite and PostgreSQL alike. Ranking is tf·idf wi
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import snowballstemmer
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Case, Count, F, FloatField, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -223,7 +225,8 @@ def rebuild_index() -> int:
 
 
 def forget_document_counts() -> None:
-    cache.delete_many([_DOC_COUNT_CACHE_KEY.format(language=code) for code in ("ko", "en")])
+    """The index changed: article counts and document frequencies are counted afresh."""
+    cache.delete_many([_DOC_COUNT_CACHE_KEY.format(language=code) for code in ("ko", "en")] + [_INDEX_VERSION_KEY])
 
 
 def _document_count(language: str) -> int:
@@ -249,7 +252,7 @@ def _synonyms() -> list[tuple[str, str]]:
             pairs.append((term, target))
             if synonym.bidirectional:
                 pairs.append((target, term))
-        cache.set(_SYNONYM_CACHE_KEY, pairs, 3600)
+        cache.set(_SYNONYM_CACHE_KEY, pairs, 60)  # short: other processes see edits within a minute
     return pairs
 
 
@@ -333,13 +336,59 @@ class Hit:
         return html.unescape(re.sub(r"</?mark>", "", self.snippet_html))
 
 
+# Each term contributes at most its POSTINGS_PER_TERM heaviest postings, read in weight order from
+# the index. On a help center's few hundred articles that is every posting (exact ranking); on a
+# huge corpus a word found in half the articles costs a bounded read instead of a scan of half the
+# index, and an article outside every term's heaviest postings would not have ranked high anyway.
+POSTINGS_PER_TERM = 1000
+# Document frequencies are counted up to this many; beyond it a word is common and its exact count
+# changes little (its idf is already near the floor).
+DOCUMENT_FREQUENCY_CAP = 5000
+_INDEX_VERSION_KEY = "faq:index-version"
+
+
+def _index_version() -> str:
+    version = cache.get(_INDEX_VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.set(_INDEX_VERSION_KEY, version, None)
+    return version
+
+
+def _union_all(selects: list[str]) -> str:
+    # Every member is wrapped so its own ORDER BY/LIMIT is allowed, on SQLite and PostgreSQL alike.
+    return " UNION ALL ".join(f"SELECT * FROM ({select}) AS part{i}" for i, select in enumerate(selects))
+
+
+def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
+    """How many articles hold each term (capped), cached until the index changes."""
+    version = _index_version()
+    keys = {term: f"faq:df:{version}:{language}:{hashlib.md5(term.encode()).hexdigest()}" for term in terms}
+    cached = cache.get_many(list(keys.values()))
+    found = {term: cached[key] for term, key in keys.items() if key in cached}
+    missing = [term for term in terms if term not in found]
+    if missing:
+        table = SearchTerm._meta.db_table
+        selects, params = [], []
+        for term in missing:
+            selects.append(
+                f"SELECT %s AS term, COUNT(*) AS documents FROM "
+                f"(SELECT 1 FROM {table} WHERE language = %s AND term = %s LIMIT {DOCUMENT_FREQUENCY_CAP}) AS hits"
+            )
+            params += [term, language, term]
+        with connection.cursor() as cursor:
+            cursor.execute(_union_all(selects), params)
+            counted = dict(cursor.fetchall())
+        cache.set_many({keys[term]: counted.get(term, 0) for term in missing}, 300)
+        found.update({term: counted.get(term, 0) for term in missing})
+    return found
+
+
 def ranked_article_ids(query: ParsedQuery, category_id: int | None = None, limit: int = 200) -> list[int]:
-    """Article ids best first. Two indexed queries: document frequencies, then weighted sums."""
+    """Article ids best first: tf·idf over each term's heaviest postings, two indexed queries."""
     if not query.terms:
         return []
-    terms = list(query.terms)
-    postings = SearchTerm.objects.filter(language=query.language, term__in=terms)
-    frequencies = dict(postings.values("term").annotate(n=Count("id")).values_list("term", "n"))
+    frequencies = {t: df for t, df in document_frequencies(query.language, list(query.terms)).items() if df}
     if not frequencies:
         return []
     total = max(_document_count(query.language), 1)
@@ -347,17 +396,25 @@ def ranked_article_ids(query: ParsedQuery, category_id: int | None = None, limit
     for term, df in frequencies.items():
         idf = math.log(1.0 + (total - df + 0.5) / (df + 0.5))  # BM25's idf: never negative
         factors[term] = idf * query.terms[term]
-    scored = postings.filter(term__in=list(factors))
-    if category_id is not None:
-        scored = scored.filter(category_id_copy=category_id)
-    score = Sum(
-        F("weight") * Case(*[When(term=t, then=Value(f)) for t, f in factors.items()], output_field=FloatField())
-    )
-    rows = scored.values("article_id").annotate(score=score).order_by("-score", "article_id")[:limit]
-    return [row["article_id"] for row in rows]
+    table = SearchTerm._meta.db_table
+    selects, params = [], []
+    for term in factors:
+        in_category = " AND category_id_copy = %s" if category_id is not None else ""
+        selects.append(
+            f"SELECT article_id, term, weight FROM {table} WHERE language = %s AND term = %s{in_category} "
+            f"ORDER BY weight DESC LIMIT {POSTINGS_PER_TERM}"
+        )
+        params += [query.language, term] + ([category_id] if category_id is not None else [])
+    scores: dict[int, float] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_union_all(selects), params)
+        for article_id, term, weight in cursor.fetchall():
+            scores[article_id] = scores.get(article_id, 0.0) + weight * factors[term]
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return [article_id for article_id, _score in ranked[:limit]]
 
 
-def search(text: str, language: str, category_id: int | None = None, limit: int = 200) -> list[Hit]:
+def search(text: str, language: str, category_id: int | None = None, limit: int = 10) -> list[Hit]:
     """Published articles in that language that answer the query, best first, with snippets."""
     query = parse_query(text, language)
     ids = ranked_article_ids(query, category_id=category_id, limit=limit)
