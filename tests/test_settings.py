@@ -64,3 +64,10 @@ def test_defaults_are_safe_for_a_laptop():
         "django.db.backends.sqlite3",
         "django.core.mail.backends.console.EmailBackend",
     ], result.stderr
+
+
+def test_cache_url_selects_a_shared_cache_for_several_processes():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    for url, backend in [("db://", "DatabaseCache"), ("redis://cache:6379/0", "RedisCache"), ("", "LocMemCache")]:
+        result = manage("shell", "--no-imports", "-c", code, env={**PRODUCTION, "CACHE_URL": url})
+        assert result.stdout.strip().endswith(backend), result.stderr

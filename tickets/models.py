@@ -305,6 +305,8 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("outgoing e-mail")
         verbose_name_plural = _("outgoing e-mail")
+        # The per-address acknowledgement limit looks at the last hour of one kind of mail only.
+        indexes = [models.Index(fields=["kind", "created_at"], name="tickets_outgoing_kind_time")]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"

@@ -29,17 +29,13 @@ def new_message_id() -> str:
 def thread_headers(ticket: Ticket) -> tuple[str, str]:
     """In-Reply-To and References for a new mail on this ticket: the ticket's mail so far, oldest
     first, so every mail client files the answer under the customer's own message."""
-    ids = list(ticket.messages.exclude(message_id="").order_by("created_at", "pk").values_list("message_id", flat=True))
-    ids += list(
-        ticket.emails.exclude(message_id__in=ids).order_by("created_at", "pk").values_list("message_id", flat=True)
+    messages = list(
+        ticket.messages.exclude(message_id="").order_by("created_at", "pk").values_list("message_id", "author_kind")
     )
-    customer_ids = list(
-        ticket.messages.filter(author_kind=Message.Author.CUSTOMER)
-        .exclude(message_id="")
-        .order_by("-created_at", "-pk")
-        .values_list("message_id", flat=True)[:1]
-    )
-    in_reply_to = customer_ids[0] if customer_ids else (ids[-1] if ids else "")
+    ids = [message_id for message_id, _author in messages]
+    ids += [i for i in ticket.emails.order_by("created_at", "pk").values_list("message_id", flat=True) if i not in ids]
+    from_customer = [message_id for message_id, author in messages if author == Message.Author.CUSTOMER]
+    in_reply_to = from_customer[-1] if from_customer else (ids[-1] if ids else "")
     return in_reply_to, " ".join(ids[-20:])  # a long thread keeps its newest references
 
 
