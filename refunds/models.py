@@ -240,7 +240,8 @@ class RefundClaim(models.Model):
 
     @staticmethod
     def _in_group(user, group: str) -> bool:
-        return bool(user and user.is_active and (user.is_superuser or user.groups.filter(name=group).exists()))
+        # Group membership only: a superuser decides claims after joining the group, like anyone else.
+        return bool(user and user.is_active and user.groups.filter(name=group).exists())
 
     def available_actions(self, user) -> list[str]:
         """The transitions this agent may make now: exactly the buttons the admin shows."""

@@ -73,7 +73,7 @@ def test_demo_staff_only_with_debug(settings, client):
     assert not get_user_model().objects.exists()
     assert "admin-demo" not in output
     output = load(settings, debug=True)
-    assert "admin / admin-demo-2026" in output
+    assert "admin / admin-demo-2026" in output and "finance / finance-demo-2026  (Finance)" in output
     assert client.login(username="editor", password="editor-demo-2026")
     assert client.get("/admin/faq/article/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 403

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -43,8 +43,14 @@ CONTACT_CHANNELS = [
 
 # Only ever created with DJANGO_DEBUG on: known passwords are for a laptop, never for a server.
 DEMO_STAFF = [
-    {"username": "admin", "password": "admin-demo-2026", "superuser": True, "email": "admin@example.com"},
-    {"username": "editor", "password": "editor-demo-2026", "superuser": False, "email": "editor@example.com"},
+    {"username": "admin", "password": "admin-demo-2026", "superuser": True, "groups": []},
+    {"username": "editor", "password": "editor-demo-2026", "superuser": False, "groups": [], "faq_editor": True},
+    # One of each role of the console, so every refund step can be tried (two reviewers: an appeal
+    # goes to a reviewer other than the one who denied).
+    {"username": "agent", "password": "agent-demo-2026", "superuser": False, "groups": ["Agents"]},
+    {"username": "reviewer", "password": "reviewer-demo-2026", "superuser": False, "groups": ["Refund reviewers"]},
+    {"username": "reviewer2", "password": "reviewer2-demo-2026", "superuser": False, "groups": ["Refund reviewers"]},
+    {"username": "finance", "password": "finance-demo-2026", "superuser": False, "groups": ["Finance"]},
 ]
 EDITOR_PERMISSIONS = ["article", "articletranslation", "category", "synonym", "tag", "contactchannel"]
 
@@ -108,12 +114,14 @@ class Command(BaseCommand):
         self.stdout.write("Demo staff accounts (DJANGO_DEBUG is on), log in at http://127.0.0.1:8000/admin/ :")
         for account in DEMO_STAFF:
             user, _created = User.objects.get_or_create(
-                username=account["username"], defaults={"email": account["email"]}
+                username=account["username"], defaults={"email": f"{account['username']}@example.com"}
             )
             user.is_staff = True
             user.is_superuser = account["superuser"]
             user.set_password(account["password"])
             user.save()
-            if not account["superuser"]:
+            if account.get("faq_editor"):
                 user.user_permissions.set(permissions)
-            self.stdout.write(f"  {account['username']} / {account['password']}")
+            user.groups.set(Group.objects.filter(name__in=account["groups"]))
+            roles = ", ".join(account["groups"]) or ("superuser" if account["superuser"] else "FAQ editor")
+            self.stdout.write(f"  {account['username']} / {account['password']}  ({roles})")
