@@ -18,7 +18,6 @@ from tickets.forms import MultipleFileField
 from tickets.models import (
     Attachment,
     CannedReply,
-    Message,
     OutgoingEmail,
     SatisfactionResponse,
     SuggestionClick,
@@ -209,10 +208,12 @@ class TicketAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is None:
+        if obj is None:  # logging a call or chat: only the notes, none of the answer controls
             form.base_fields["channel"].initial = Ticket.Channel.PHONE
             form.base_fields["reply"].label = _("Call notes")
             form.base_fields["reply"].required = True
+            for name in ("reply_kind", "canned_reply", "reply_attachments"):
+                form.base_fields[name].required = False
         return form
 
     def get_urls(self):
@@ -257,9 +258,7 @@ class TicketAdmin(admin.ModelAdmin):
             obj.status = form.initial.get("status", Ticket.Status.OPEN)  # actions.solve sets it, and asks for a rating
         super().save_model(request, obj, form, change)
         if not change:
-            Message.objects.create(
-                ticket=obj, author_kind=Message.Author.CUSTOMER, author=request.user, body=form.cleaned_data["reply"]
-            )
+            obj.log_contact(request.user, form.cleaned_data["reply"])
             return
         body = form.cleaned_data.get("reply", "").strip()
         canned = form.cleaned_data.get("canned_reply")

@@ -173,6 +173,10 @@ class Ticket(models.Model):
                 self.save(update_fields=["status", "solved_at", "updated_at"])
         return message
 
+    def log_contact(self, agent, notes: str) -> Message:
+        """What the customer said on the phone or in a chat, written down by the agent who took it."""
+        return Message.objects.create(ticket=self, author_kind=Message.Author.CUSTOMER, author=agent, body=notes)
+
     def add_agent_reply(self, agent, body: str, *, internal: bool = False, pending: bool = False) -> Message:
         """An agent's answer (e-mailed to the customer) or internal note (never sent)."""
         with transaction.atomic():

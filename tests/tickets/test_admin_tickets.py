@@ -106,6 +106,8 @@ def test_raising_priority_moves_the_due_times(admin_client, ticket):
 
 
 def test_an_agent_logs_a_phone_call(admin_client):
+    page = admin_client.get("/admin/tickets/ticket/add/").content.decode()
+    assert 'name="reply"' in page and 'name="reply_kind"' not in page
     response = admin_client.post(
         "/admin/tickets/ticket/add/",
         {
@@ -118,9 +120,7 @@ def test_an_agent_logs_a_phone_call(admin_client):
             "assignee": "",
             "callback_number": "010-2222-3333",
             "reply": "다음 달부터 해지하고 싶다고 함",
-            "canned_reply": "",
-            "reply_kind": "public",
-        },
+        },  # exactly the fields the add page shows
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     ticket = Ticket.objects.get()

@@ -231,3 +231,18 @@ def test_unavailable_storage_exits_75_and_stores_nothing(tmp_path):
         env={**os.environ, "DJANGO_DEBUG": "1", **env},
     )
     assert count.stdout.strip() == b"0"  # the whole message is retried later, nothing half-stored
+
+
+def test_overlong_ids_are_dropped_and_the_message_still_filed(tmp_path):
+    long_id = "<" + "a" * 300 + "@example.com>"
+    line = ingest(tmp_path, mail(long_id, extra=f"In-Reply-To: {long_id} <short@example.com>\r\n"))
+    assert line.startswith("created ")
+    message = Message.objects.get()
+    assert message.message_id == "" and message.in_reply_to == "<short@example.com>"
+
+
+def test_an_overlong_sender_is_refused_not_retried():
+    sender = "a" * 250 + "@example.com"
+    result = run(stdin=mail("<long-sender@example.com>", sender=sender))
+    assert result.returncode == 65
+    assert b"Traceback" not in result.stderr

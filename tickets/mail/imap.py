@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError, IntegrityError
 
 from tickets.mail.ingest import ingest
 from tickets.mail.parse import NotAnEmail
@@ -110,8 +110,11 @@ def _file_unseen(connection: imaplib.IMAP4, poll: Poll, delete: bool) -> None:
             continue
         try:
             result = ingest(raw)
-        except NotAnEmail as error:
-            poll.outcomes.append(Outcome(uid, "rejected", str(error)))
+        except (NotAnEmail, DataError, IntegrityError) as error:
+            # NotAnEmail, or data the database refuses: retrying can never help, so it must not
+            # block every message behind it.
+            reason = str(error) if isinstance(error, NotAnEmail) else f"cannot be stored ({type(error).__name__})"
+            poll.outcomes.append(Outcome(uid, "rejected", reason))
             # Never deleted, even with --delete: nobody else would ever see it.
             _store(connection, uid, rejected_flags)
             continue

@@ -95,7 +95,7 @@ def _store(parsed: ParsedEmail) -> IngestResult:
     fields = {
         "full_body": parsed.text,
         "message_id": parsed.message_id,
-        "in_reply_to": " ".join(parsed.in_reply_to),
+        "in_reply_to": parsed.in_reply_to[-1] if parsed.in_reply_to else "",  # the one it answers
         "references": " ".join(parsed.references),
     }
     body = parsed.new_text or parsed.text or gettext("(no text)")

@@ -87,6 +87,8 @@ def parse_email(raw: bytes) -> ParsedEmail:
     from_name, from_address = _sender(headers.unfolded("from", hint))
     if not from_address:
         raise NotAnEmail("no sender address: the From header is missing or has no address with an @")
+    if len(from_address) > MAX_ADDRESS_LENGTH:
+        raise NotAnEmail(f"sender address longer than {MAX_ADDRESS_LENGTH} characters")
 
     body = _Body()
     body.walk(message)
@@ -221,6 +223,10 @@ def _recipients(*values: str) -> list[str]:
     return addresses
 
 
+MAX_MESSAGE_ID_LENGTH = 250
+MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit for a forward path
+
+
 def _message_ids(value: str) -> list[str]:
     ids = [re.sub(r"\s+", "", inner) for inner in _MESSAGE_ID.findall(value)]
     if not ids:
@@ -228,7 +234,8 @@ def _message_ids(value: str) -> list[str]:
         ids = [token.strip("<>") for token in value.split() if "@" in token]
     unique: list[str] = []
     for message_id in ids:
-        if message_id and f"<{message_id}>" not in unique:
+        # RFC 5322 ids are short; a longer one is junk that would not fit where ids are stored.
+        if message_id and len(message_id) <= MAX_MESSAGE_ID_LENGTH and f"<{message_id}>" not in unique:
             unique.append(f"<{message_id}>")
     return unique
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import sys
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError, IntegrityError
 
 from tickets.mail.ingest import ingest
 from tickets.mail.parse import NotAnEmail
@@ -53,6 +53,10 @@ class Command(BaseCommand):
             result = ingest(raw)
         except NotAnEmail as error:
             self.stderr.write(f"{label}rejected: {error}")
+            return EX_DATAERR
+        except (DataError, IntegrityError) as error:
+            # The database is there but refuses this message's data: retrying cannot help.
+            self.stderr.write(f"{label}rejected: the message cannot be stored ({type(error).__name__})")
             return EX_DATAERR
         except DatabaseError as error:
             self.stderr.write(f"{label}temporary failure: database unavailable ({type(error).__name__})")
