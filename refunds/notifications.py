@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from tickets.notifications import send_later
+from django.conf import settings
+
+from tickets.notifications import recently_sent, send_later
 
 
 def _send(claim, kind: str, template: str, context: dict) -> None:
@@ -33,4 +35,6 @@ def reminder(claim) -> None:
 
 
 def status_link(claim) -> None:
-    _send(claim, "refund-link", "link", {})
+    # Sent on request by anyone who knows the claim's details: a few per hour, then silence.
+    if recently_sent("refund-link", claim.email) < settings.TICKETS_ACKS_PER_ADDRESS:
+        _send(claim, "refund-link", "link", {})

@@ -18,23 +18,23 @@ def new_claim(request: HttpRequest) -> HttpResponse:
     form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        existing = RefundClaim.objects.open_duplicate_of(data["email"], data["charge_date"], data["amount"])
-        if existing is not None:
-            # Not filed twice: the customer is sent (by e-mail, to the account address) to the open claim.
-            notifications.status_link(existing)
-            messages.warning(
-                request,
-                _(
-                    "A refund request for this charge is already open (%(reference)s). We have e-mailed its status "
-                    "link to %(email)s; you can add information there."
-                )
-                % {"reference": existing.reference, "email": existing.email},
-            )
-            return render(request, "refunds/new_claim.html", _form_context(form, duplicate=existing))
         if not ratelimit.ip_allowed(request):
             messages.error(request, _("Too many requests from your connection. Please try again in an hour."))
             return render(request, "refunds/new_claim.html", _form_context(form))
         ratelimit.count_ip(request)
+        existing = RefundClaim.objects.open_duplicate_of(data["email"], data["charge_date"], data["amount"])
+        if existing is not None:
+            # Not filed twice. The link goes to the account's address only, and the page does not
+            # name the claim: knowing a charge's details must not open someone else's claim.
+            notifications.status_link(existing)
+            messages.warning(
+                request,
+                _(
+                    "A refund request for this charge is already open. We have e-mailed its status link to the "
+                    "account e-mail address; you can follow it and add information there."
+                ),
+            )
+            return render(request, "refunds/new_claim.html", _form_context(form, duplicate=existing))
         claim = RefundClaim.file(form.save(commit=False), data.get("evidence") or [])
         messages.success(
             request, _("We received your refund request. This page shows every step; we also e-mailed you its link.")

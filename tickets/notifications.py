@@ -60,11 +60,15 @@ def queue(kind: str, ticket: Ticket | None, to: str, template: str, context: dic
     )
 
 
+def recently_sent(kind: str, address: str) -> int:
+    """How many automatic e-mails of this kind went to this address in the last hour."""
+    since = timezone.now() - timedelta(hours=1)
+    return OutgoingEmail.objects.filter(kind=kind, to__iexact=address, created_at__gte=since).count()
+
+
 def acknowledgements_allowed(address: str) -> bool:
     """RFC 3834 loop safety: at most a few automatic answers per address per hour."""
-    since = timezone.now() - timedelta(hours=1)
-    sent = OutgoingEmail.objects.filter(kind="acknowledgement", to__iexact=address, created_at__gte=since).count()
-    return sent < settings.TICKETS_ACKS_PER_ADDRESS
+    return recently_sent("acknowledgement", address) < settings.TICKETS_ACKS_PER_ADDRESS
 
 
 def acknowledge(ticket: Ticket) -> OutgoingEmail | None:
