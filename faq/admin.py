@@ -51,6 +51,10 @@ class TranslationInline(admin.StackedInline):
     fields = ["language", "title", "body", "summary", "preview"]
     readonly_fields = ["preview"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # An article keeps at least one translation: deleting the last one is refused on the page.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
     def get_extra(self, request, obj=None, **kwargs):
         # A new article opens with a form for each language, so both are written on one page.
         return 2 if obj is None else max(0, 2 - obj.translations.count())

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
@@ -271,6 +275,20 @@ class ContactChannel(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        # The value becomes a link on every public page: only addresses a visitor can safely follow.
+        value = self.value.strip()
+        if self.kind == self.Kind.EMAIL:
+            try:
+                validate_email(value)
+            except ValidationError as error:
+                raise ValidationError({"value": _("Enter an e-mail address.")}) from error
+        elif self.kind == self.Kind.PHONE:
+            if not re.fullmatch(r"[0-9+()\- ]{3,30}", value):
+                raise ValidationError({"value": _("Enter a phone number, such as 1588-0000.")})
+        elif not (value.startswith("/") and not value.startswith("//")) and not re.match(r"https?://", value):
+            raise ValidationError({"value": _("Enter a link starting with https:// or a page of this site (/…).")})
 
     @property
     def label(self) -> str:

@@ -67,7 +67,9 @@ _DOC_COUNT_CACHE_KEY = "faq:doc-count:{language}"
 
 def normalise(text: str) -> str:
     """The form a query is logged and matched in: lower case, single spaces, no edge punctuation."""
-    text = re.sub(r"\s+", " ", (text or "").strip().lower())
+    # NUL and other control characters mean nothing in a query (and PostgreSQL refuses NUL).
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text or "")
+    text = re.sub(r"\s+", " ", text.strip().lower())
     return text[:MAX_QUERY_LENGTH]
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -115,6 +115,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if item is None:
         # Not written in this language (yet): show the language it exists in rather than nothing.
         other = article.translations.first()
+        if other is None:  # published but with every translation deleted: nothing to show
+            return render(request, "404.html", status=404)
         return redirect(other.get_absolute_url())
     article.record_view()
     related = _published_in(language).filter(category=article.category).exclude(pk=article.pk)
@@ -138,6 +140,8 @@ def article_vote(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = VoteForm(request.POST)
     shown = article.translation(_language()) or article.translations.first()
+    if shown is None:
+        raise Http404
     target = redirect(shown.get_absolute_url() + "#feedback")
     if not form.is_valid():
         messages.error(request, _("Please choose yes or no."))

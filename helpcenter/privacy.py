@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 # Letters and digits a customer can read aloud on the phone without confusion (no 0/O, 1/I/L).
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -43,3 +43,12 @@ def anonymous_visitor(request: HttpRequest) -> str:
     if not request.session.session_key:
         request.session.save()
     return hashlib.sha256(f"{settings.SECRET_KEY}:{request.session.session_key}".encode()).hexdigest()
+
+
+class LinkExpired(Http404):
+    """A forged, altered or expired private link. Raised with the URL name of the page that sends a
+    fresh one; the 404 handler shows that page's link instead of a bare "not found"."""
+
+    def __init__(self, lookup_url_name: str) -> None:
+        super().__init__(lookup_url_name)
+        self.lookup_url_name = lookup_url_name

@@ -23,3 +23,5 @@ urlpatterns += i18n_patterns(
     path("", include("refunds.urls")),
     path("", include("faq.urls")),
 )
+
+handler404 = "helpcenter.views.page_not_found"

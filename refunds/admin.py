@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter.downloads import stored_file
 from refunds.forms import TransitionForm
 from refunds.models import (
     ClaimEvent,
@@ -221,7 +222,7 @@ class RefundClaimAdmin(admin.ModelAdmin):
         item = get_object_or_404(Evidence, pk=pk)
         if not self.has_view_permission(request, item.claim):
             raise PermissionDenied
-        return FileResponse(item.file.open("rb"), filename=item.filename, content_type=item.content_type)
+        return stored_file(item.file, item.filename, item.content_type)
 
 
 @admin.register(PolicyRule)

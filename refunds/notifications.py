@@ -6,10 +6,9 @@ transition never waits on the mail server.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-
-from django.conf import settings
 
 from tickets.notifications import recently_sent, send_later
 

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpcenter.downloads import stored_file
+from helpcenter.privacy import LinkExpired
 from refunds import notifications
 from refunds.forms import AppealForm, ClaimForm, FeedbackForm, ProvideInfoForm
 from refunds.models import ClaimFeedback, Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
@@ -57,7 +59,7 @@ def _form_context(form, duplicate=None) -> dict:
 def _claim_for(token: str) -> RefundClaim:
     claim = RefundClaim.from_status_token(token)
     if claim is None:
-        raise Http404(_("This link is not valid any more. Ask for a new one."))
+        raise LinkExpired("refunds:lookup")
     return claim
 
 
@@ -113,19 +115,18 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("refunds:status", token)
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        item = form.save(commit=False)
-        item.claim = claim
-        item.save()
+        # get_or_create: a double-click's second request finds the first answer instead of failing.
+        ClaimFeedback.objects.get_or_create(claim=claim, defaults=form.cleaned_data)
         messages.success(request, _("Thank you for your feedback."))
     else:
         messages.error(request, _("Please answer the three questions."))
     return redirect("refunds:status", token)
 
 
-def evidence_file(request: HttpRequest, token: str, pk: int) -> FileResponse:
+def evidence_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     claim = _claim_for(token)
     item = get_object_or_404(Evidence, pk=pk, claim=claim)
-    return FileResponse(item.file.open("rb"), filename=item.filename, content_type=item.content_type)
+    return stored_file(item.file, item.filename, item.content_type)
 
 
 def lookup(request: HttpRequest) -> HttpResponse:

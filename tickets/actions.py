@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext
 
 from tickets import notifications
 from tickets.models import Attachment, Message, SuggestionClick, Ticket
@@ -48,7 +49,9 @@ def open_callback_request(form) -> Ticket:
         Message.objects.create(
             ticket=ticket,
             author_kind=Message.Author.CUSTOMER,
-            body=f"Call-back requested: {ticket.callback_number}, {ticket.callback_time}\n\n{ticket.subject}",
+            body=gettext("Call-back requested: %(number)s, %(time)s")
+            % {"number": ticket.callback_number, "time": ticket.callback_time}
+            + f"\n\n{ticket.subject}",
         )
         notifications.acknowledge(ticket)
     return ticket
@@ -61,17 +64,30 @@ def customer_reply(ticket: Ticket, body: str, uploads) -> Message:
     return message
 
 
-def solve(ticket: Ticket, note: str = "") -> bool:
+def solve(ticket: Ticket, by_customer: bool = False) -> bool:
     """Mark solved and ask the customer for a rating; False when it already was solved or closed."""
     if ticket.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED):
         return False
     with transaction.atomic():
         ticket.mark_solved()
-        if note:
+        if by_customer:
+            with translation.override(ticket.language):  # shown on the customer's own page
+                note = gettext("You marked this request as solved.")
             Message.objects.create(ticket=ticket, author_kind=Message.Author.SYSTEM, body=note)
         if not hasattr(ticket, "satisfaction"):
             notifications.survey_request(ticket)
     return True
+
+
+def change_status(ticket: Ticket, status: str) -> None:
+    """An agent's move to any status, with what each one means: solved asks for a rating,
+    closed is stamped, and anything else is an open request again."""
+    if status == Ticket.Status.SOLVED:
+        solve(ticket)
+    elif status == Ticket.Status.CLOSED:
+        ticket.close()
+    else:
+        ticket.reopen(status)
 
 
 def agent_reply(

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter.downloads import stored_file
 from tickets import actions
 from tickets.forms import MultipleFileField
 from tickets.models import (
@@ -209,11 +210,15 @@ class TicketAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:  # logging a call or chat: only the notes, none of the answer controls
-            form.base_fields["channel"].initial = Ticket.Channel.PHONE
-            form.base_fields["reply"].label = _("Call notes")
-            form.base_fields["reply"].required = True
+            # Copies: the declared fields are shared by every form class the admin builds.
+            fields = form.base_fields
+            for name in ("channel", "reply", "reply_kind", "canned_reply", "reply_attachments"):
+                fields[name] = copy.deepcopy(fields[name])
+            fields["channel"].initial = Ticket.Channel.PHONE
+            fields["reply"].label = _("Call notes")
+            fields["reply"].required = True
             for name in ("reply_kind", "canned_reply", "reply_attachments"):
-                form.base_fields[name].required = False
+                fields[name].required = False
         return form
 
     def get_urls(self):
@@ -230,9 +235,7 @@ class TicketAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         item = get_object_or_404(Attachment, pk=pk)
-        return FileResponse(
-            item.file.open("rb"), as_attachment=True, filename=item.filename, content_type=item.content_type
-        )
+        return stored_file(item.file, item.filename, item.content_type, as_attachment=True)
 
     @admin.display(description=_("overdue"), boolean=True)
     def overdue(self, obj: Ticket) -> bool:
@@ -253,9 +256,11 @@ class TicketAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: Ticket, form, change: bool) -> None:
         if change and "priority" in form.changed_data:
             obj.set_due_times()
-        becoming_solved = change and "status" in form.changed_data and obj.status == Ticket.Status.SOLVED
-        if becoming_solved:
-            obj.status = form.initial.get("status", Ticket.Status.OPEN)  # actions.solve sets it, and asks for a rating
+        new_status = obj.status if change and "status" in form.changed_data else None
+        if new_status:
+            # The move itself is made by actions.change_status, after the reply: it stamps the
+            # times and, for "solved", asks the customer for a rating.
+            obj.status = form.initial.get("status", Ticket.Status.OPEN)
         super().save_model(request, obj, form, change)
         if not change:
             obj.log_contact(request.user, form.cleaned_data["reply"])
@@ -275,8 +280,8 @@ class TicketAdmin(admin.ModelAdmin):
                 uploads=form.cleaned_data.get("reply_attachments") or [],
             )
             messages.info(request, _("Internal note added.") if internal else _("Reply queued for e-mail."))
-        if becoming_solved:
-            actions.solve(obj)
+        if new_status:
+            actions.change_status(obj, new_status)
 
     @admin.action(description=_("Assign to me"))
     def assign_to_me(self, request, queryset):

@@ -206,6 +206,11 @@ class Ticket(models.Model):
         self.solved_at = timezone.now()
         self.save(update_fields=["status", "solved_at", "updated_at"])
 
+    def reopen(self, status: str = Status.OPEN) -> None:
+        self.status = status
+        self.solved_at = self.closed_at = None
+        self.save(update_fields=["status", "solved_at", "closed_at", "updated_at"])
+
     def close(self) -> None:
         self.status = self.Status.CLOSED
         self.closed_at = timezone.now()

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from faq.models import Article
-from helpcenter.privacy import anonymous_visitor
+from faq.search import normalise
+from helpcenter.downloads import stored_file
+from helpcenter.privacy import LinkExpired, anonymous_visitor
 from tickets import actions, notifications, ratelimit
 from tickets.forms import CallbackForm, ContactForm, LookupForm, ReplyForm, SurveyForm
 from tickets.models import Attachment, SatisfactionResponse, SuggestionClick, Ticket
@@ -67,17 +69,18 @@ def submitted(request: HttpRequest) -> HttpResponse:
 def suggestion(request: HttpRequest, slug: str) -> HttpResponse:
     """A help article opened from the contact form's suggestions: counted, then shown."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    SuggestionClick.objects.create(
-        visitor=anonymous_visitor(request), article_slug=slug, query=(request.GET.get("q") or "")[:200]
-    )
     item = article.translation() or article.translations.first()
+    if item is None:
+        raise Http404
+    query = normalise(request.GET.get("q") or "")
+    SuggestionClick.objects.create(visitor=anonymous_visitor(request), article_slug=slug, query=query)
     return redirect(item.get_absolute_url())
 
 
 def _ticket_for(token: str) -> Ticket:
     ticket = Ticket.from_tracking_token(token)
     if ticket is None:
-        raise Http404(_("This link is not valid any more. Ask for a new one below."))
+        raise LinkExpired("tickets:lookup")
     return ticket
 
 
@@ -113,17 +116,15 @@ def reply(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def mark_solved(request: HttpRequest, token: str) -> HttpResponse:
     ticket = _ticket_for(token)
-    if actions.solve(ticket, note="The customer marked this request as solved."):
+    if actions.solve(ticket, by_customer=True):
         messages.success(request, _("Thank you! We marked your request as solved."))
     return redirect("tickets:track", token)
 
 
-def attachment(request: HttpRequest, token: str, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     ticket = _ticket_for(token)
     item = get_object_or_404(Attachment, pk=pk, message__ticket=ticket, message__is_internal=False)
-    return FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.filename, content_type=item.content_type
-    )
+    return stored_file(item.file, item.filename, item.content_type, as_attachment=True)
 
 
 def lookup(request: HttpRequest) -> HttpResponse:

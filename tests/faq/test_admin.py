@@ -124,3 +124,41 @@ def test_votes_and_comments_are_visible_to_editors(staff, corpus, client):
 def test_the_admin_needs_a_staff_login(client, corpus):
     response = client.get("/admin/faq/article/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_contact_channel_links_must_be_safe(staff, db):
+    for kind, value in [
+        ("chat", "javascript:alert(1)"),
+        ("web", "//evil.example"),
+        ("email", "not-an-address"),
+        ("phone", "<script>"),
+    ]:
+        response = staff.post(
+            "/admin/faq/contactchannel/add/",
+            {"kind": kind, "label_ko": "x", "value": value, "position": 0, "is_active": "on"},
+        )
+        assert response.status_code == 200, (kind, value)
+    assert ContactChannel.objects.count() == 0
+
+
+def test_the_last_translation_of_an_article_cannot_be_deleted(staff, corpus):
+    article = Article.objects.get(slug="app-crashes")
+    item = article.translations.get()
+    data = {
+        "slug": article.slug,
+        "category": article.category_id,
+        "status": "published",
+        "translations-TOTAL_FORMS": "1",
+        "translations-INITIAL_FORMS": "1",
+        "translations-MIN_NUM_FORMS": "1",
+        "translations-MAX_NUM_FORMS": "2",
+        "translations-0-id": item.pk,
+        "translations-0-article": article.pk,
+        "translations-0-language": "ko",
+        "translations-0-title": item.title,
+        "translations-0-body": item.body,
+        "translations-0-DELETE": "on",
+    }
+    response = staff.post(f"/admin/faq/article/{article.pk}/change/", data)
+    assert response.status_code == 200
+    assert article.translations.count() == 1

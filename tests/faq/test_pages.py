@@ -173,3 +173,17 @@ def test_unknown_pages_get_a_friendly_404(client, db):
     response = client.get("/ko/this/does/not/exist/")
     assert response.status_code == 404
     assert 'role="search"' in response.content.decode()
+
+
+def test_an_article_left_without_translations_is_not_found_not_an_error(client, corpus):
+    article = Article.objects.get(slug="app-crashes")
+    article.translations.all().delete()
+    assert client.get("/ko/faq/articles/app-crashes/").status_code == 404
+    assert client.post("/ko/faq/articles/app-crashes/vote/", {"helpful": "yes"}).status_code == 404
+    assert client.get("/ko/contact/suggestion/app-crashes/").status_code == 404
+
+
+def test_control_characters_in_queries_are_ignored(client, corpus):
+    response = client.get("/api/faq/search", {"q": "환불\x00", "lang": "ko"})
+    assert response.status_code == 200 and response.json()["results"]
+    assert client.get("/ko/contact/suggestion/refund-policy/", {"q": "a\x00b"}).status_code == 302

@@ -172,3 +172,13 @@ def test_agents_without_permission_see_nothing(client, ticket):
     client.force_login(user)
     assert client.get(url(ticket)).status_code == 403
     assert Message.objects.count() == 1
+
+
+def test_closing_and_reopening_in_the_admin_keep_the_times_right(admin_client, ticket):
+    response = admin_client.post(url(ticket), change_data(ticket, status="closed"))
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    ticket.refresh_from_db()
+    assert ticket.status == "closed" and ticket.closed_at is not None
+    admin_client.post(url(ticket), change_data(ticket, status="open"))
+    ticket.refresh_from_db()
+    assert ticket.status == "open" and ticket.closed_at is None and ticket.solved_at is None

@@ -133,3 +133,23 @@ def test_closed_tickets_take_no_more_replies_on_the_page(client, ticket):
     response = client.post(f"/ko/requests/{ticket.tracking_token()}/reply/", {"body": "hello"}, follow=True)
     assert Message.objects.filter(body="hello").count() == 0
     assert "/ko/contact/" in response.content.decode()
+
+
+def test_a_dead_link_offers_a_fresh_one(client, db):
+    response = client.get("/ko/requests/not-a-real-token/")
+    assert response.status_code == 404
+    assert 'href="/ko/requests/find/"' in response.content.decode()
+    response = client.get("/ko/refunds/status/not-a-real-token/")
+    assert response.status_code == 404 and 'href="/ko/refunds/find/"' in response.content.decode()
+
+
+def test_an_attachment_whose_file_is_gone_is_not_found(client, ticket):
+    attachment = ticket.messages.first().attachments.get()
+    attachment.file.delete(save=False)
+    assert client.get(f"/ko/requests/{ticket.tracking_token()}/files/{attachment.pk}/").status_code == 404
+
+
+def test_the_customers_own_solving_is_noted_in_their_language(client, ticket):
+    client.post(f"/ko/requests/{ticket.tracking_token()}/solved/")
+    note = ticket.messages.get(author_kind="system")
+    assert "solved" not in note.body  # written in Korean for a Korean request

@@ -130,5 +130,5 @@ def _note_skipped(message: Message, skipped: list[str]) -> None:
             ticket=message.ticket,
             author_kind=Message.Author.SYSTEM,
             is_internal=True,
-            body="Attachments too large to keep (over 25 MB): " + ", ".join(skipped),
+            body=gettext("Attachments too large to keep (over 25 MB): %(names)s") % {"names": ", ".join(skipped)},
         )
