@@ -8,6 +8,7 @@ its session key, so votes and deflections can be counted once without keeping wh
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 from django.conf import settings
@@ -23,19 +24,31 @@ def new_reference(prefix: str, length: int = 7) -> str:
     return f"{prefix}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
 
 
+def _email_digest(email: str, key: str | None = None) -> str:
+    # The link proves the e-mail address without carrying it: signed payloads are only encoded,
+    # and links end up in access logs and browser histories.
+    key = key or settings.SECRET_KEY
+    return hashlib.sha256(f"{key}:{email.strip().lower()}".encode()).hexdigest()[:20]
+
+
 def sign_reference(reference: str, email: str, salt: str) -> str:
-    return signing.dumps({"r": reference, "e": email.lower()}, salt=salt)
+    return signing.dumps({"r": reference, "h": _email_digest(email)}, salt=salt)
 
 
-def unsign_reference(token: str, salt: str, max_age_days: int) -> tuple[str, str] | None:
-    """(reference, e-mail) from a link made by sign_reference, or None if forged, altered or expired."""
+def read_link(token: str, salt: str, max_age_days: int) -> tuple[str, str] | None:
+    """(reference, e-mail digest) from a link made by sign_reference; None if forged, altered or expired."""
     try:
         data = signing.loads(token, salt=salt, max_age=max_age_days * 86400)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict):
         return None
-    return str(data.get("r", "")), str(data.get("e", ""))
+    return str(data.get("r", "")), str(data.get("h", ""))
+
+
+def same_email(digest: str, email: str) -> bool:
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]  # links sent before a key rotation
+    return any(hmac.compare_digest(digest, _email_digest(email, key)) for key in keys)
 
 
 def anonymous_visitor(request: HttpRequest) -> str:

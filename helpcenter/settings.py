@@ -44,6 +44,9 @@ if not SECRET_KEY:
     # Only ever used with DEBUG on, on a developer's machine.
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
 
+# Old keys still accepted when checking signatures, so rotating SECRET_KEY keeps sent links working.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS")
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 

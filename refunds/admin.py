@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
@@ -126,11 +125,7 @@ class RefundClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("overdue"))
     def overdue_flag(self, obj: RefundClaim) -> str:
-        # The same rule as RefundClaim.objects.overdue(), on the row already loaded.
-        limit = timezone.now() - timedelta(days=settings.REFUNDS_OVERDUE_DAYS)
-        late = (
-            obj.status in (RefundClaim.Status.SUBMITTED, RefundClaim.Status.APPROVED) and obj.status_changed_at < limit
-        )
+        late = obj.is_overdue_at(timezone.now())
         return format_html('<strong style="color:#ba2121">⚠ {}</strong>', _("overdue")) if late else ""
 
     def save_formset(self, request, form, formset, change):

@@ -224,10 +224,11 @@ class RefundClaim(models.Model):
 
     @classmethod
     def from_status_token(cls, token: str) -> RefundClaim | None:
-        found = privacy.unsign_reference(token, STATUS_SALT, settings.TICKETS_LINK_MAX_AGE_DAYS)
-        if found is None:
+        found = privacy.read_link(token, STATUS_SALT, settings.TICKETS_LINK_MAX_AGE_DAYS)
+        item = cls.objects.filter(reference=found[0]).first() if found else None
+        if item is None or not privacy.same_email(found[1], item.email):
             return None
-        return cls.objects.filter(reference=found[0], email__iexact=found[1]).first()
+        return item
 
     def status_path(self) -> str:
         with translation.override(self.language):
@@ -366,9 +367,15 @@ class RefundClaim(models.Model):
 
         return payout_window(self.approved_at) if self.approved_at else None
 
+    def is_overdue_at(self, now) -> bool:
+        """Waiting on us for more than REFUNDS_OVERDUE_DAYS in one state; the clock stops while the
+        claim waits for the customer (info_requested) and after the decision."""
+        limit = now - timedelta(days=settings.REFUNDS_OVERDUE_DAYS)
+        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED) and self.status_changed_at < limit
+
     @property
-    def is_overdue(self) -> bool:
-        return RefundClaim.objects.overdue().filter(pk=self.pk).exists()
+    def is_decided(self) -> bool:
+        return self.status in self.DECIDED_STATUSES
 
 
 # Where each action may start, and where it leads.

@@ -111,7 +111,7 @@ def appeal(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
     claim = _claim_for(token)
-    if claim.status not in RefundClaim.DECIDED_STATUSES or ClaimFeedback.objects.filter(claim=claim).exists():
+    if not claim.is_decided or ClaimFeedback.objects.filter(claim=claim).exists():
         return redirect("refunds:status", token)
     form = FeedbackForm(request.POST)
     if form.is_valid():

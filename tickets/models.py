@@ -125,10 +125,6 @@ class Ticket(models.Model):
         self.first_response_due = start + timedelta(hours=first)
         self.resolution_due = start + timedelta(hours=resolution)
 
-    def change_priority(self, priority: str) -> None:
-        self.priority = priority
-        self.set_due_times()
-
     @property
     def is_overdue(self) -> bool:
         if self.status in (self.Status.SOLVED, self.Status.CLOSED):
@@ -146,10 +142,11 @@ class Ticket(models.Model):
 
     @classmethod
     def from_tracking_token(cls, token: str) -> Ticket | None:
-        found = privacy.unsign_reference(token, TRACKING_SALT, settings.TICKETS_LINK_MAX_AGE_DAYS)
-        if found is None:
+        found = privacy.read_link(token, TRACKING_SALT, settings.TICKETS_LINK_MAX_AGE_DAYS)
+        item = cls.objects.filter(reference=found[0]).first() if found else None
+        if item is None or not privacy.same_email(found[1], item.requester_email):
             return None
-        return cls.objects.filter(reference=found[0], requester_email__iexact=found[1]).first()
+        return item
 
     def tracking_path(self) -> str:
         with translation.override(self.language):
@@ -215,9 +212,6 @@ class Ticket(models.Model):
         self.status = self.Status.CLOSED
         self.closed_at = timezone.now()
         self.save(update_fields=["status", "closed_at", "updated_at"])
-
-    def known_message_ids(self) -> set[str]:
-        return set(self.messages.exclude(message_id="").values_list("message_id", flat=True))
 
 
 class Message(models.Model):

@@ -153,3 +153,22 @@ def test_the_customers_own_solving_is_noted_in_their_language(client, ticket):
     client.post(f"/ko/requests/{ticket.tracking_token()}/solved/")
     note = ticket.messages.get(author_kind="system")
     assert "solved" not in note.body  # written in Korean for a Korean request
+
+
+def test_the_private_link_does_not_carry_the_email_address(ticket):
+    import base64
+
+    token = ticket.tracking_token()
+    payload = token.split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert b"hong" not in decoded and b"example.com" not in decoded
+    ticket.requester_email = "someone-else@example.com"
+    ticket.save()
+    assert Ticket.from_tracking_token(token) is None  # the link was for the old address
+
+
+def test_links_survive_a_secret_key_rotation(ticket, settings):
+    token = ticket.tracking_token()
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789-abcdefghijklmnopqrstuvwxyz"
+    assert Ticket.from_tracking_token(token) == ticket
