@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_POST
 
-from faq import search
+from faq import analytics, search
 from faq.filters import ArticleSearchFilter
 from faq.forms import VoteForm
 from faq.models import Article, ArticleTranslation, ArticleVote, Category
@@ -179,7 +179,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             page = paginator.get_page(request.GET.get("page"))
             hits = search.hits_for(list(page.object_list), filterset.parsed_query)
             if page.number == 1:
-                search.record_search(query_text, language, paginator.count)
+                analytics.record_search(query_text, language, paginator.count)
     return render(
         request,
         "faq/search.html",
@@ -197,7 +197,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
     hits = search.search(text, language, limit=API_RESULTS) if text else []
     if text and request.GET.get("suggest") != "1":
         # As-you-type lookups would log every half-typed word; only full searches are counted.
-        search.record_search(text, language, len(hits))
+        analytics.record_search(text, language, len(hits))
     results = [
         {
             "slug": hit.article.slug,
