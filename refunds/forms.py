@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter.forms import HoneypotMixin, MultipleFileField
 from refunds.models import ClaimFeedback, RefundClaim
-from tickets.forms import HoneypotMixin, MultipleFileField
 
 
 class ClaimForm(HoneypotMixin, forms.ModelForm):

@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpcenter import ratelimit
 from helpcenter.downloads import stored_file
+from helpcenter.forms import LookupForm
 from helpcenter.privacy import LinkExpired
 from refunds import notifications
 from refunds.forms import AppealForm, ClaimForm, FeedbackForm, ProvideInfoForm
 from refunds.models import ClaimFeedback, Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
-from tickets import ratelimit
-from tickets.forms import LookupForm
 
 
 def new_claim(request: HttpRequest) -> HttpResponse:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter.downloads import stored_file
+from helpcenter.forms import MultipleFileField
 from tickets import actions
-from tickets.forms import MultipleFileField
 from tickets.models import (
     Attachment,
     CannedReply,

@@ -1,42 +1,15 @@
-"""Limits on the public forms: a few requests per address and per IP address each hour."""
+"""Requests per e-mail address each hour (the per-IP limit is helpcenter.ratelimit)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest
 from django.utils import timezone
 
 from tickets.models import Ticket
 
 WINDOW = timedelta(hours=1)
-
-
-def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, set it to pass the client's address in REMOTE_ADDR (for example with
-    # gunicorn's --forwarded-allow-ips); X-Forwarded-For from the outside is not trusted here.
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _ip_key(ip: str) -> str:
-    return "tickets:ratelimit:ip:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
-
-
-def ip_allowed(request: HttpRequest) -> bool:
-    return (cache.get(_ip_key(client_ip(request))) or 0) < settings.TICKETS_RATE_PER_IP
-
-
-def count_ip(request: HttpRequest) -> None:
-    key = _ip_key(client_ip(request))
-    if cache.add(key, 1, int(WINDOW.total_seconds())):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, int(WINDOW.total_seconds()))
 
 
 def address_allowed(email: str) -> bool:

@@ -9,17 +9,20 @@ from django.views.decorators.http import require_POST
 
 from faq.models import Article
 from faq.search import normalise
+from helpcenter import ratelimit
 from helpcenter.downloads import stored_file
+from helpcenter.forms import LookupForm
 from helpcenter.privacy import LinkExpired, anonymous_visitor
-from tickets import actions, notifications, ratelimit
-from tickets.forms import CallbackForm, ContactForm, LookupForm, ReplyForm, SurveyForm
+from tickets import actions, notifications
+from tickets.forms import CallbackForm, ContactForm, ReplyForm, SurveyForm
 from tickets.models import Attachment, SatisfactionResponse, SuggestionClick, Ticket
+from tickets.ratelimit import address_allowed
 
 THANKS_SESSION_KEY = "tickets:submitted"
 
 
 def _limited(request: HttpRequest, email: str | None) -> bool:
-    if not ratelimit.ip_allowed(request) or (email and not ratelimit.address_allowed(email)):
+    if not ratelimit.ip_allowed(request) or (email and not address_allowed(email)):
         messages.error(
             request,
             _(

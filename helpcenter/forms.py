@@ -1,0 +1,39 @@
+"""Form pieces every public form of the help center shares: uploads, the honeypot, the lookup."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from helpcenter.uploads import validate_uploads
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by helpcenter.uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        return validate_uploads(files)
+
+
+class HoneypotMixin(forms.Form):
+    # Hidden from people (CSS and aria-hidden); bots that fill every field give themselves away.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Please leave the last field empty."))
+        return ""
+
+
+class LookupForm(forms.Form):
+    reference = forms.CharField(label=_("Reference"), max_length=20, help_text=_("For example HC-7K3M9QX."))
+    email = forms.EmailField(label=_("E-mail address used for the request"))
