@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-fast lint format messages compilemessages migrations-check demo bench clean
+.PHONY: install run test test-fast lint format messages compilemessages migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,8 +49,11 @@ messages: $(STAMP)
 migrations-check: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# Benchmarks print their figures and conditions; each takes several minutes (see bench/README.md).
 bench: install
 	$(PY) bench/faq_search.py
+	$(PY) bench/tickets_ingest.py
+	$(PY) bench/tickets_webform.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
