@@ -3,10 +3,16 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from faq import views as faq_views
 from faq.sitemaps import ArticleSitemap, CategorySitemap
+
+# One console for the FAQ, tickets and refunds, named for what it is.
+admin.site.site_header = _("Help Center console")
+admin.site.site_title = _("Help Center console")
+admin.site.index_title = _("FAQ, requests and refunds")
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
 

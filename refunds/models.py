@@ -479,9 +479,9 @@ class ClaimNote(models.Model):
     """An agent's internal comment on a claim (Agents may comment; only reviewers decide)."""
 
     claim = models.ForeignKey(RefundClaim, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("by"))
     body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at"]
