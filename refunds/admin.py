@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
 from refunds.forms import TransitionForm
 from refunds.models import (
@@ -35,22 +34,12 @@ ACTION_LABELS = {
 }
 
 
-class AgeFilter(admin.SimpleListFilter):
-    title = _("age")
-    parameter_name = "age"
-    AGES = {"3d": 3, "7d": 7, "30d": 30}
-
-    def lookups(self, request, model_admin):
-        return [
-            ("3d", _("Filed over 3 days ago")),
-            ("7d", _("Filed over a week ago")),
-            ("30d", _("Filed over 30 days ago")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.AGES:
-            return queryset.filter(created_at__lt=timezone.now() - timedelta(days=self.AGES[self.value()]))
-        return queryset
+class AgeFilter(CreatedAgeFilter):
+    ages = [
+        (3, _("Filed over 3 days ago")),
+        (7, _("Filed over a week ago")),
+        (30, _("Filed over 30 days ago")),
+    ]
 
 
 class OverdueFilter(admin.SimpleListFilter):

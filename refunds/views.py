@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from helpcenter import ratelimit
 from helpcenter.downloads import stored_file
-from helpcenter.forms import LookupForm
+from helpcenter.lookup import send_fresh_link
 from helpcenter.privacy import LinkExpired
 from refunds import notifications
 from refunds.forms import AppealForm, ClaimForm, FeedbackForm, ProvideInfoForm
@@ -130,17 +130,9 @@ def evidence_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if ratelimit.ip_allowed(request):
-            ratelimit.count_ip(request)
-            claim = RefundClaim.objects.filter(
-                reference=form.cleaned_data["reference"].strip().upper(), email__iexact=form.cleaned_data["email"]
-            ).first()
-            if claim is not None:
-                notifications.status_link(claim)
-        messages.success(
-            request, _("If a request with that reference and e-mail address exists, we have sent a fresh link to it.")
-        )
-        return redirect("refunds:lookup")
-    return render(request, "tickets/lookup.html", {"form": form})
+    return send_fresh_link(
+        request,
+        lambda reference, email: RefundClaim.objects.filter(reference=reference, email__iexact=email).first(),
+        notifications.status_link,
+        "refunds:lookup",
+    )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,6 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
 from helpcenter.forms import MultipleFileField
 from tickets import actions
@@ -43,23 +43,13 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AgeFilter(admin.SimpleListFilter):
-    title = _("age")
-    parameter_name = "age"
-    AGES = {"1d": 1, "3d": 3, "7d": 7, "30d": 30}
-
-    def lookups(self, request, model_admin):
-        return [
-            ("1d", _("Older than a day")),
-            ("3d", _("Older than 3 days")),
-            ("7d", _("Older than a week")),
-            ("30d", _("Older than 30 days")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() in self.AGES:
-            return queryset.filter(created_at__lt=timezone.now() - timedelta(days=self.AGES[self.value()]))
-        return queryset
+class AgeFilter(CreatedAgeFilter):
+    ages = [
+        (1, _("Older than a day")),
+        (3, _("Older than 3 days")),
+        (7, _("Older than a week")),
+        (30, _("Older than 30 days")),
+    ]
 
 
 class TicketAdminForm(forms.ModelForm):

@@ -11,7 +11,7 @@ from faq.models import Article
 from faq.search import normalise
 from helpcenter import ratelimit
 from helpcenter.downloads import stored_file
-from helpcenter.forms import LookupForm
+from helpcenter.lookup import send_fresh_link
 from helpcenter.privacy import LinkExpired, anonymous_visitor
 from tickets import actions, notifications
 from tickets.forms import CallbackForm, ContactForm, ReplyForm, SurveyForm
@@ -131,23 +131,12 @@ def attachment(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if ratelimit.ip_allowed(request):
-            ratelimit.count_ip(request)
-            ticket = Ticket.objects.filter(
-                reference=form.cleaned_data["reference"].strip().upper(),
-                requester_email__iexact=form.cleaned_data["email"],
-            ).first()
-            if ticket is not None:
-                notifications.tracking_link(ticket)
-        # The same answer whether or not the request exists: the form must not reveal that.
-        messages.success(
-            request,
-            _("If a request with that reference and e-mail address exists, we have sent a fresh link to it."),
-        )
-        return redirect("tickets:lookup")
-    return render(request, "tickets/lookup.html", {"form": form})
+    return send_fresh_link(
+        request,
+        lambda reference, email: Ticket.objects.filter(reference=reference, requester_email__iexact=email).first(),
+        notifications.tracking_link,
+        "tickets:lookup",
+    )
 
 
 def survey(request: HttpRequest, token: str) -> HttpResponse:
