@@ -12,3 +12,12 @@ class VoteForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What was missing?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please write what was missing before sending.")},
+    )

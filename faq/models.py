@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from faq.markdown import render_markdown, summarise
 
 LANGUAGE_CHOICES = settings.LANGUAGES
+# What search engines show of a page's description before they cut it off.
+META_DESCRIPTION_LENGTH = 160
 
 
 def pick_language(values: dict[str, str], language: str | None = None) -> str:
@@ -153,13 +155,19 @@ class ArticleTranslation(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Rendered once on save: pages then serve stored, already sanitised HTML.
         self.body_html = render_markdown(self.body)
-        if not self.summary:
-            self.summary = summarise(self.body, 160)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         with translation.override(self.language):
             return reverse("faq:article", args=[self.article.slug])
+
+    @property
+    def meta_description(self) -> str:
+        """The editor's own description, or else the start of the body as it reads now.
+
+        Never stored when derived: a copy taken on the first save went stale at the next edit.
+        """
+        return self.summary or summarise(self.body, META_DESCRIPTION_LENGTH)
 
 
 class ArticleVote(models.Model):
@@ -180,6 +188,19 @@ class ArticleVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article.slug}: {'+' if self.helpful else '-'}"
+
+    @property
+    def invites_comment(self) -> bool:
+        """A "no" without a word yet: the page asks what was missing."""
+        return not self.helpful and not self.comment
+
+    def add_comment(self, text: str) -> bool:
+        """Add what was missing to this answer; False when it already has a comment."""
+        # A conditional UPDATE, so two tabs sending at once cannot overwrite one another.
+        updated = ArticleVote.objects.filter(pk=self.pk, comment="").update(comment=text)
+        if updated:
+            self.comment = text
+        return bool(updated)
 
 
 class Synonym(models.Model):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("faq/categories/<slug:slug>/", views.category_detail, name="category"),
     path("faq/articles/<slug:slug>/", views.article_detail, name="article"),
     path("faq/articles/<slug:slug>/vote/", views.article_vote, name="vote"),
+    path("faq/articles/<slug:slug>/comment/", views.article_comment, name="comment"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from faq import analytics, search
 from faq.filters import ArticleSearchFilter
-from faq.forms import VoteForm
+from faq.forms import CommentForm, VoteForm
 from faq.models import Article, ArticleTranslation, ArticleVote, Category
 from helpcenter.privacy import anonymous_visitor
 
@@ -67,7 +67,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _article_state(request: HttpRequest, slug: str) -> tuple[Article, bool] | None:
+def _article_state(request: HttpRequest, slug: str) -> tuple[Article, ArticleVote | None] | None:
     # Asked three times per request (ETag, Last-Modified, the page itself): looked up once.
     cached = getattr(request, "_faq_article_state", None)
     if cached is not None and cached[0] == slug:
@@ -77,31 +77,47 @@ def _article_state(request: HttpRequest, slug: str) -> tuple[Article, bool] | No
     return state
 
 
-def _load_article_state(request: HttpRequest, slug: str) -> tuple[Article, bool] | None:
+def _load_article_state(request: HttpRequest, slug: str) -> tuple[Article, ArticleVote | None] | None:
     article = Article.objects.published().filter(slug=slug).prefetch_related("translations").first()
     if article is None:
         return None
-    voted = (
-        bool(request.session.session_key)
-        and ArticleVote.objects.filter(article=article, visitor=anonymous_visitor(request)).exists()
-    )
-    return article, voted
+    vote = None
+    if request.session.session_key:
+        vote = ArticleVote.objects.filter(article=article, visitor=anonymous_visitor(request)).first()
+    return article, vote
+
+
+def _has_pending_messages(request: HttpRequest) -> bool:
+    # A flash message (after a vote that was refused, say) is shown once, by the next page rendered:
+    # a 304 there would leave it for some later page, out of context.
+    return len(messages.get_messages(request)) > 0
 
 
 def _article_etag(request: HttpRequest, slug: str) -> str | None:
     state = _article_state(request, slug)
-    if state is None:
+    if state is None or _has_pending_messages(request):
         return None
-    article, voted = state
-    # The page changes when the article or a translation changes, with the language, and once the
-    # visitor has voted (the form becomes a thank-you).
-    version = f"{article.pk}:{article.last_modified().isoformat()}:{_language()}:{int(voted)}"
+    article, vote = state
+    # The page changes when the article or a translation changes, with the language, and with the
+    # visitor's answer (the buttons, then the comment box after a "no", then a thank-you).
+    version = f"{article.pk}:{article.last_modified().isoformat()}:{_language()}:{feedback_step(vote)}"
     return hashlib.sha256(version.encode()).hexdigest()[:32]
 
 
 def _article_last_modified(request: HttpRequest, slug: str):
     state = _article_state(request, slug)
-    return state[0].last_modified() if state else None
+    if state is None or _has_pending_messages(request):
+        return None
+    return state[0].last_modified()
+
+
+def feedback_step(vote: ArticleVote | None) -> str:
+    """What the feedback box asks next: "ask" (helpful?), "comment" (after a no) or "done"."""
+    if vote is None:
+        return "ask"
+    if vote.invites_comment:
+        return "comment"
+    return "done"
 
 
 @condition(etag_func=_article_etag, last_modified_func=_article_last_modified)
@@ -110,7 +126,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     state = _article_state(request, slug)
     if state is None:
         return render(request, "404.html", status=404)
-    article, voted = state
+    article, vote = state
     item = article.translation(language)
     if item is None:
         # Not written in this language (yet): show the language it exists in rather than nothing.
@@ -128,21 +144,25 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "article": article,
             "translation": item,
             "related": related,
-            "voted": voted,
-            "vote_form": VoteForm(),
+            "feedback_step": feedback_step(vote),
+            "comment_form": CommentForm(),
             "available_languages": article.languages(),
         },
     )
+
+
+def _feedback_anchor(article: Article) -> HttpResponse:
+    shown = article.translation(_language()) or article.translations.first()
+    if shown is None:
+        raise Http404
+    return redirect(shown.get_absolute_url() + "#feedback")
 
 
 @require_POST
 def article_vote(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = VoteForm(request.POST)
-    shown = article.translation(_language()) or article.translations.first()
-    if shown is None:
-        raise Http404
-    target = redirect(shown.get_absolute_url() + "#feedback")
+    target = _feedback_anchor(article)
     if not form.is_valid():
         messages.error(request, _("Please choose yes or no."))
         return target
@@ -154,7 +174,8 @@ def article_vote(request: HttpRequest, slug: str) -> HttpResponse:
                 language=_language(),
                 visitor=anonymous_visitor(request),
                 helpful=helpful,
-                comment="" if helpful else form.cleaned_data["comment"],
+                # Whatever the visitor wrote is kept, whichever button they pressed.
+                comment=form.cleaned_data["comment"],
             )
             counter = "helpful_yes" if helpful else "helpful_no"
             Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
@@ -162,6 +183,27 @@ def article_vote(request: HttpRequest, slug: str) -> HttpResponse:
         messages.info(request, _("You have already answered for this article. Thank you!"))
         return target
     messages.success(request, _("Thank you for your feedback!"))
+    return target
+
+
+@require_POST
+def article_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    """What was missing, sent after a "no": added to the visitor's own vote, once."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    target = _feedback_anchor(article)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["comment"]))
+        return target
+    vote = None
+    if request.session.session_key:
+        vote = ArticleVote.objects.filter(article=article, visitor=anonymous_visitor(request)).first()
+    if vote is None:
+        messages.error(request, _("Please tell us first whether this article helped."))
+    elif vote.add_comment(form.cleaned_data["comment"]):
+        messages.success(request, _("Thank you! Your comment helps us improve this article."))
+    else:
+        messages.info(request, _("You have already sent a comment on this article. Thank you!"))
     return target
 
 

@@ -178,15 +178,23 @@ def test_search_open_article_and_vote_yes(page: Page, site):
     assert ArticleVote.objects.filter(article__slug="refund-policy").count() == 1
 
 
-def test_vote_no_with_comment_stores_the_comment(page: Page, site):
+def test_vote_no_then_say_what_was_missing(page: Page, site):
     page.goto(article_url(site, "password-reset"))
     expect(page.get_by_role("heading", level=1)).to_have_text("비밀번호 재설정 방법")
 
     feedback = page.locator("section#feedback")
-    feedback.locator("textarea[name=comment]").fill("이메일이 오지 않아요. 스팸함에도 없어요.")
+    expect(feedback.locator("textarea")).to_have_count(0)  # nothing to type before the visitor says "no"
     feedback.locator("button[name=helpful][value=no]").click()
 
-    expect(feedback.get_by_role("status")).to_be_visible()
+    expect(page).to_have_url(article_url(site, "password-reset") + "#feedback")
+    box = feedback.get_by_label("어떤 내용이 부족했나요?")
+    expect(box).to_be_visible()
+    expect(feedback.locator("button[name=helpful]")).to_have_count(0)
+    box.fill("이메일이 오지 않아요. 스팸함에도 없어요.")
+    feedback.get_by_role("button", name="의견 보내기").click()
+
+    expect(page.get_by_text("감사합니다! 보내 주신 의견으로 문서를 더 좋게 고치겠습니다.")).to_be_visible()
+    expect(feedback.get_by_role("status")).to_have_text("이 문서가 도움이 되었는지 알려 주셔서 감사합니다.")
     expect(feedback.locator("form")).to_have_count(0)
     vote = ArticleVote.objects.get(article__slug="password-reset")
     assert vote.helpful is False

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils.http import http_date
 
-from faq.models import Article, ContactChannel
+from faq.models import Article, ArticleTranslation, ContactChannel
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,40 @@ def test_article_page_has_breadcrumbs_update_time_related_articles_and_meta(clie
     assert '<link rel="alternate" hreflang="en" href="http://testserver/en/faq/articles/refund-policy/">' in html
     assert '<meta name="description" content="환불이 가능한 경우' in html
     assert "<h2>환불이 가능한 경우</h2>" in html and "<strong>중복 결제</strong>" in html
+
+
+def test_the_meta_description_follows_the_body_until_an_editor_writes_one(client, corpus):
+    item = Article.objects.get(slug="refund-policy").translations.get(language="ko")
+    item.body = "## 새 안내\n\n**2026년부터** 환불은 앱에서 바로 신청합니다."
+    item.save()
+    html = client.get("/ko/faq/articles/refund-policy/").content.decode()
+    assert '<meta name="description" content="새 안내 2026년부터 환불은 앱에서 바로 신청합니다.">' in html
+    category = client.get("/ko/faq/categories/refund/").content.decode()
+    assert "새 안내 2026년부터 환불은 앱에서 바로 신청합니다." in category
+
+    item.summary = "편집자가 쓴 설명"
+    item.save()
+    item.body = "또 바뀐 본문"
+    item.save()
+    html = client.get("/ko/faq/articles/refund-policy/").content.decode()
+    assert '<meta name="description" content="편집자가 쓴 설명">' in html
+
+
+def test_migrating_clears_descriptions_that_were_copied_from_the_body(corpus):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from faq.markdown import summarise
+
+    migration = import_module("faq.migrations.0003_derived_meta_descriptions_are_not_stored")
+    copied, written = ArticleTranslation.objects.filter(article__slug="refund-policy").order_by("language")
+    ArticleTranslation.objects.filter(pk=copied.pk).update(summary=summarise(copied.body, 160))
+    ArticleTranslation.objects.filter(pk=written.pk).update(summary="An editor's own words")
+    migration.clear_derived_descriptions(apps, None)
+    copied.refresh_from_db()
+    written.refresh_from_db()
+    assert (copied.summary, written.summary) == ("", "An editor's own words")
 
 
 def test_hreflang_lists_only_languages_the_article_is_written_in(client, corpus):
