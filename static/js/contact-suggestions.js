@@ -8,6 +8,7 @@
   var list = box.querySelector("ul");
   var hint = box.querySelector("[data-suggest-hint]");
   var timer = null, last = "";
+  hint.hidden = false;  // served hidden: the promise of live suggestions holds only with this script
 
   function show(results, q) {
     list.innerHTML = "";

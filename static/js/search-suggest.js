@@ -59,7 +59,6 @@
         small.textContent = result.snippet;
         li.appendChild(a);
         li.appendChild(small);
-        li.style.position = "relative";
         list.appendChild(li);
       });
       list.hidden = false;
@@ -85,11 +84,12 @@
       timer = setTimeout(lookUp, DELAY_MS);
     });
     input.addEventListener("keydown", function (event) {
+      // Escape closes the list and never wipes what was typed (a search field's default).
+      if (event.key === "Escape") { event.preventDefault(); close(); return; }
       var count = list.querySelectorAll("[role=option]").length;
       if (list.hidden || !count) { return; }
       if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % count); }
       else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + count) % count); }
-      else if (event.key === "Escape") { close(); }
       else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
         window.location.href = list.querySelectorAll("[role=option] a")[active].href;
