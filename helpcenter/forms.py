@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter.uploads import validate_uploads
@@ -22,6 +23,13 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
         return validate_uploads(files)
+
+
+def rating_scale(lowest: str, highest: str) -> list[tuple[int, str]]:
+    """A 1–5 scale whose ends say what they mean ("1 – Very dissatisfied" … "5 – Very satisfied"),
+    so nobody has to guess which end is good."""
+    middle = [(value, str(value)) for value in range(2, 5)]
+    return [(1, format_lazy("1 – {}", lowest)), *middle, (5, format_lazy("5 – {}", highest))]
 
 
 class HoneypotMixin(forms.Form):

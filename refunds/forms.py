@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helpcenter.forms import HoneypotMixin, MultipleFileField
+from helpcenter.forms import HoneypotMixin, MultipleFileField, rating_scale
 from refunds.models import ClaimFeedback, RefundClaim
 
 
@@ -135,6 +135,8 @@ class FeedbackForm(forms.ModelForm):
         for name in ("clarity", "speed", "agrees_with_decision"):
             # Radio buttons need no "---------" choice: a blank pre-selected answer looks like an answer.
             self.fields[name].choices = [choice for choice in self.fields[name].choices if choice[0] != ""]
+        self.fields["clarity"].choices = rating_scale(_("Very unclear"), _("Very clear"))
+        self.fields["speed"].choices = rating_scale(_("Very slow"), _("Very fast"))
 
 
 class TransitionForm(forms.Form):

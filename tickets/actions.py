@@ -71,9 +71,11 @@ def solve(ticket: Ticket, by_customer: bool = False) -> bool:
     with transaction.atomic():
         ticket.mark_solved()
         if by_customer:
-            with translation.override(ticket.language):  # shown on the customer's own page
+            with translation.override(ticket.language):  # what agents read; the page shows the event
                 note = gettext("You marked this request as solved.")
-            Message.objects.create(ticket=ticket, author_kind=Message.Author.SYSTEM, body=note)
+            Message.objects.create(
+                ticket=ticket, author_kind=Message.Author.SYSTEM, event=Message.Event.SOLVED_BY_CUSTOMER, body=note
+            )
         if not hasattr(ticket, "satisfaction"):
             notifications.survey_request(ticket)
     return True

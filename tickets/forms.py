@@ -5,7 +5,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from helpcenter.forms import HoneypotMixin, MultipleFileField
+from helpcenter.forms import HoneypotMixin, MultipleFileField, rating_scale
 from tickets.models import Ticket
 
 
@@ -130,7 +130,7 @@ class ReplyForm(forms.Form):
 class SurveyForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the help you received?"),
-        choices=[(i, str(i)) for i in range(1, 6)],
+        choices=rating_scale(_("Very dissatisfied"), _("Very satisfied")),
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -220,8 +220,14 @@ class Message(models.Model):
         AGENT = "agent", _("Agent")
         SYSTEM = "system", _("System")
 
+    class Event(models.TextChoices):
+        # What the help center itself notes on a request, worded for the customer's page and shown
+        # in the language of the page they read (the stored body keeps the request's language).
+        SOLVED_BY_CUSTOMER = "solved_by_customer", _("You marked this request as solved.")
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     author_kind = models.CharField(_("from"), max_length=10, choices=Author.choices)
+    event = models.CharField(_("event"), max_length=30, choices=Event.choices, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("agent")
     )
@@ -249,6 +255,11 @@ class Message(models.Model):
         self.body = mask_sensitive(self.body)
         self.full_body = mask_sensitive(self.full_body)
         super().save(*args, **kwargs)
+
+    @property
+    def text_for_customer(self) -> str:
+        """The text on the customer's own page: an event in the page's language, else the body."""
+        return self.get_event_display() if self.event else self.body
 
     @property
     def has_folded_history(self) -> bool:
