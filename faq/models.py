@@ -174,7 +174,7 @@ class ArticleVote(models.Model):
     """One "Was this helpful?" answer. A visitor is the session's hashed key, never a person."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="votes")
-    language = models.CharField(max_length=5, choices=LANGUAGE_CHOICES)
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
     visitor = models.CharField(max_length=64, db_index=True)
     helpful = models.BooleanField(_("helpful"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
