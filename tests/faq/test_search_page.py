@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from faq.models import Article, Category, ContactChannel, SearchQueryStat
@@ -8,9 +10,15 @@ from faq.portable import import_document
 pytestmark = pytest.mark.django_db
 
 
+def result_links(html: str) -> list[str]:
+    """The result titles' links, in the order the page lists them."""
+    return re.findall(r'<h2 class="h5 mb-1"><a href="([^"]+)">', html)
+
+
 def test_results_are_ranked_and_highlighted(client, corpus):
     html = client.get("/ko/faq/search/", {"q": "환불을"}).content.decode()
-    assert html.index("환불 정책 안내") < html.index("비밀번호") if "비밀번호" in html else True
+    assert result_links(html) == ["/ko/faq/articles/refund-policy/", "/ko/faq/articles/request-refund/"]
+    assert '<p role="status">“환불을” 검색 결과 2건</p>' in html
     assert "<mark>환불</mark>" in html
     assert 'href="/ko/faq/articles/refund-policy/"' in html
 
@@ -50,7 +58,11 @@ def test_results_are_paginated(client, corpus, settings):
         }
     )
     first = client.get("/ko/faq/search/", {"q": "환불"}).content.decode()
-    assert "7" in first and 'aria-label="Search result pages"' in first or "페이지" in first
+    assert '<p role="status">“환불” 검색 결과 7건</p>' in first
+    assert len(result_links(first)) == 2
+    pages = first[first.index('<nav aria-label="검색 결과 페이지">') :]
+    assert '<span class="page-link">4페이지 중 1페이지</span>' in pages
+    assert "page=2" in pages and ">다음<" in pages and ">이전<" not in pages[: pages.index("</nav>")]
     third = client.get("/ko/faq/search/", {"q": "환불", "page": 4})
     assert third.status_code == 200
     assert third.content.decode().count('<li class="mb-4">') == 1
