@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Every command below sees them, so the links the site e-mails and prints (SITE_URL, unless set)
+# name the address runserver really listens on.
+export HOST PORT
 
 .PHONY: install run test test-fast lint format messages compilemessages migrations-check bench clean
 

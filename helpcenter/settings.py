@@ -16,16 +16,41 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def envbool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def _env(name: str, *old_names: str) -> str:
+    """The variable's value, or the first old name still set (read for one release after a rename)."""
+    for candidate in (name, *old_names):
+        value = os.environ.get(candidate, "").strip()
+        if value:
+            return value
+    return ""
+
+
+def envbool(name: str, default: bool = False, *old_names: str) -> bool:
+    # A typo must stop the server: read as False, SECURE_SSL_REDIRECT=ture would silently drop HTTPS.
+    value = _env(name, *old_names)
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither on nor off: use one of {', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}."
+    )
 
 
-def envint(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
+def envint(name: str, default: int, *old_names: str) -> int:
+    value = _env(name, *old_names)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -73,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "helpcenter.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,8 +199,13 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "고객센터 <help@example.com>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Where `make run` serves (HOST, PORT); SITE_URL follows them unless it is set, so the links in
+# e-mail point at the server that sent them. A wildcard address is reached through localhost.
+HOST = os.environ.get("HOST") or "127.0.0.1"
+PORT = envint("PORT", 8000)
+_LINK_HOST = "localhost" if HOST in {"0.0.0.0", "::", "[::]"} else (f"[{HOST}]" if ":" in HOST else HOST)
 # The address the site is reached at, for links in e-mail and in sitemaps behind a proxy.
-SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (os.environ.get("SITE_URL") or f"http://{_LINK_HOST}:{PORT}").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -198,6 +229,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": (os.environ.get("LOG_LEVEL") or "INFO")},
 }
 
+# Shared by every public form and private link of the help center. The TICKETS_… names they had
+# before are still read, for one release.
+HELPCENTER_LINK_MAX_AGE_DAYS = envint("HELPCENTER_LINK_MAX_AGE_DAYS", 180, "TICKETS_LINK_MAX_AGE_DAYS")
+# Public forms: submissions allowed per hour, per e-mail address and per IP address.
+HELPCENTER_RATE_PER_ADDRESS = envint("HELPCENTER_RATE_PER_ADDRESS", 5, "TICKETS_RATE_PER_ADDRESS")
+HELPCENTER_RATE_PER_IP = envint("HELPCENTER_RATE_PER_IP", 20, "TICKETS_RATE_PER_IP")
+HELPCENTER_MAX_ATTACHMENTS = envint("HELPCENTER_MAX_ATTACHMENTS", 5, "TICKETS_MAX_ATTACHMENTS")
+HELPCENTER_MAX_ATTACHMENT_BYTES = envint(
+    "HELPCENTER_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024, "TICKETS_MAX_ATTACHMENT_BYTES"
+)
+# A request body may carry every allowed file plus the form around them, and no more: a larger one
+# is refused (413) before any of it is read or stored.
+HELPCENTER_MAX_REQUEST_BYTES = HELPCENTER_MAX_ATTACHMENTS * HELPCENTER_MAX_ATTACHMENT_BYTES + 1024 * 1024
+# The form fields without the files (Django's own limit, answered with the 400 page).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2621440
+# Room to tell a customer "at most 5 files" for a few too many; a flood is refused outright (400).
+DATA_UPLOAD_MAX_NUMBER_FILES = 4 * HELPCENTER_MAX_ATTACHMENTS
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
 # How many search results a page shows, and how many ranked hits a query keeps at most.
 FAQ_SEARCH_PAGE_SIZE = envint("FAQ_SEARCH_PAGE_SIZE", 10)
 FAQ_SEARCH_MAX_HITS = envint("FAQ_SEARCH_MAX_HITS", 200)
@@ -207,12 +257,6 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL") or "help@example.com"
 # Hours to first response and to resolution, by priority.
 TICKETS_SLA_HOURS = {"urgent": (1, 8), "high": (4, 24), "normal": (8, 72), "low": (24, 120)}
 TICKETS_AUTOCLOSE_DAYS = envint("TICKETS_AUTOCLOSE_DAYS", 7)
-TICKETS_LINK_MAX_AGE_DAYS = envint("TICKETS_LINK_MAX_AGE_DAYS", 180)
-TICKETS_MAX_ATTACHMENTS = 5
-TICKETS_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# Public forms: submissions allowed per hour, per e-mail address and per IP address.
-TICKETS_RATE_PER_ADDRESS = envint("TICKETS_RATE_PER_ADDRESS", 5)
-TICKETS_RATE_PER_IP = envint("TICKETS_RATE_PER_IP", 20)
 # Automatic acknowledgements to one address per hour (mail-loop safety, RFC 3834).
 TICKETS_ACKS_PER_ADDRESS = envint("TICKETS_ACKS_PER_ADDRESS", 3)
 MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)
@@ -222,8 +266,6 @@ IMAP_USER = os.environ.get("IMAP_USER", "")
 IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
 IMAP_SSL = envbool("IMAP_SSL", True)
 IMAP_MAILBOX = os.environ.get("IMAP_MAILBOX") or "INBOX"
-DATA_UPLOAD_MAX_NUMBER_FILES = 20
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 
 # Refunds.
 REFUNDS_OVERDUE_DAYS = envint("REFUNDS_OVERDUE_DAYS", 3)  # days in one state before a claim stands out
