@@ -3,11 +3,11 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from faq import search
 from faq.models import Article, Category
+from helpcenter.languages import current_language
 
 
 class ArticleSearchFilter(django_filters.FilterSet):
@@ -37,7 +37,7 @@ class ArticleSearchFilter(django_filters.FilterSet):
 
     def __init__(self, *args, language: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        self.language = (language or current_language()).split("-")[0]
         self.parsed_query: search.ParsedQuery | None = None
         self.ranked_ids: list[int] = []
         self.form.fields["category"].widget.attrs["class"] = "form-select"

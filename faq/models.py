@@ -11,17 +11,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from faq.markdown import render_markdown, summarise
+from helpcenter.languages import current_language, pick_language
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 # What search engines show of a page's description before they cut it off.
 META_DESCRIPTION_LENGTH = 160
-
-
-def pick_language(values: dict[str, str], language: str | None = None) -> str:
-    """The value for the active language, falling back to Korean, then to anything there is."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
-    language = language.split("-")[0]
-    return values.get(language) or values.get(settings.LANGUAGE_CODE) or next(iter(values.values()), "")
 
 
 class Category(models.Model):
@@ -103,7 +97,7 @@ class Article(models.Model):
 
     def translation(self, language: str | None = None) -> ArticleTranslation | None:
         """The translation in the given (or active) language, or None when it has none."""
-        language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        language = (language or current_language()).split("-")[0]
         for item in self.translations.all():  # uses prefetch_related when the caller prefetched
             if item.language == language:
                 return item
@@ -326,5 +320,5 @@ class ContactChannel(models.Model):
         if self.kind == self.Kind.PHONE:
             return "tel:" + "".join(ch for ch in self.value if ch.isdigit() or ch == "+")
         if self.value.startswith("/"):
-            return translate_url(self.value, translation.get_language() or settings.LANGUAGE_CODE)
+            return translate_url(self.value, current_language())
         return self.value

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET, require_POST
 
@@ -17,6 +16,7 @@ from faq import analytics, search
 from faq.filters import ArticleSearchFilter
 from faq.forms import CommentForm, VoteForm
 from faq.models import Article, ArticleTranslation, ArticleVote, Category
+from helpcenter.languages import current_language
 from helpcenter.privacy import anonymous_visitor
 
 POPULAR_ARTICLES = 6
@@ -25,7 +25,7 @@ API_RESULTS = 10
 
 
 def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return current_language()
 
 
 def _published_in(language: str):

@@ -33,20 +33,20 @@ def sniff(head: bytes) -> str | None:
 
 def validate_uploads(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     """Check count, size and content of uploaded files; returns each with its real content type."""
-    if len(files) > settings.TICKETS_MAX_ATTACHMENTS:
+    if len(files) > settings.HELPCENTER_MAX_ATTACHMENTS:
         raise ValidationError(
-            _("You can attach at most %(count)d files.") % {"count": settings.TICKETS_MAX_ATTACHMENTS}
+            _("You can attach at most %(count)d files.") % {"count": settings.HELPCENTER_MAX_ATTACHMENTS}
         )
     checked = []
     errors = []
     for upload in files:
-        if upload.size > settings.TICKETS_MAX_ATTACHMENT_BYTES:
+        if upload.size > settings.HELPCENTER_MAX_ATTACHMENT_BYTES:
             errors.append(
                 _("%(name)s is %(size)s; each file may be at most %(limit)s.")
                 % {
                     "name": upload.name,
                     "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(settings.TICKETS_MAX_ATTACHMENT_BYTES),
+                    "limit": filesizeformat(settings.HELPCENTER_MAX_ATTACHMENT_BYTES),
                 }
             )
             continue

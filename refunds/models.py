@@ -16,17 +16,19 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from helpcenter import privacy
+from helpcenter import privacy, roles
+from helpcenter.languages import current_language
 from helpcenter.masking import mask_sensitive
 
-REVIEWERS = "Refund reviewers"
-FINANCE = "Finance"
-AGENTS = "Agents"
+# The console's groups are declared in helpcenter.roles; decisions here are guarded by their names.
+REVIEWERS = roles.REFUND_REVIEWERS
+FINANCE = roles.FINANCE
+AGENTS = roles.AGENTS
 STATUS_SALT = "refunds.status"
+STATUS_LINK = privacy.PrivateLink(salt=STATUS_SALT, url_name="refunds:status", email_field="email")
 
 
 class TransitionNotAllowed(Exception):
@@ -89,7 +91,7 @@ class PolicyRule(models.Model):
 
     @property
     def hint(self) -> str:
-        language = (translation.get_language() or "ko").split("-")[0]
+        language = current_language()
         return (self.hint_en if language == "en" else self.hint_ko) or self.hint_ko
 
 
@@ -203,7 +205,7 @@ class RefundClaim(models.Model):
         """File a new claim from the public form: the claim, its first event, files and e-mail."""
         with transaction.atomic():
             claim.status = cls.Status.SUBMITTED
-            claim.language = (translation.get_language() or "ko").split("-")[0]
+            claim.language = current_language()
             claim.save()
             event = ClaimEvent.objects.create(
                 claim=claim, action="submit", from_status="", to_status=cls.Status.SUBMITTED, note=""
@@ -220,22 +222,17 @@ class RefundClaim(models.Model):
     # --- links ----------------------------------------------------------------------------------
 
     def status_token(self) -> str:
-        return privacy.sign_reference(self.reference, self.email, STATUS_SALT)
+        return STATUS_LINK.token(self)
 
     @classmethod
     def from_status_token(cls, token: str) -> RefundClaim | None:
-        found = privacy.read_link(token, STATUS_SALT, settings.TICKETS_LINK_MAX_AGE_DAYS)
-        item = cls.objects.filter(reference=found[0]).first() if found else None
-        if item is None or not privacy.same_email(found[1], item.email):
-            return None
-        return item
+        return STATUS_LINK.find(cls.objects.all(), token)
 
     def status_path(self) -> str:
-        with translation.override(self.language):
-            return reverse("refunds:status", args=[self.status_token()])
+        return STATUS_LINK.path(self)
 
     def status_url(self) -> str:
-        return settings.SITE_URL + self.status_path()
+        return STATUS_LINK.url(self)
 
     # --- who may do what --------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
+from helpcenter.languages import current_language
 from tickets import notifications
 from tickets.models import Attachment, Message, SuggestionClick, Ticket
 
@@ -28,7 +29,7 @@ def open_from_web_form(form, visitor: str = "") -> Ticket:
     with transaction.atomic():
         ticket = form.save(commit=False)
         ticket.channel = Ticket.Channel.WEB
-        ticket.language = (translation.get_language() or "ko").split("-")[0]
+        ticket.language = current_language()
         ticket.save()
         message = Message.objects.create(
             ticket=ticket, author_kind=Message.Author.CUSTOMER, body=form.cleaned_data["description"]
@@ -44,7 +45,7 @@ def open_callback_request(form) -> Ticket:
     with transaction.atomic():
         ticket = form.save(commit=False)
         ticket.channel = Ticket.Channel.PHONE
-        ticket.language = (translation.get_language() or "ko").split("-")[0]
+        ticket.language = current_language()
         ticket.save()
         Message.objects.create(
             ticket=ticket,

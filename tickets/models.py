@@ -12,14 +12,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter import privacy
 from helpcenter.masking import mask_sensitive
 
 TRACKING_SALT = "tickets.tracking"
+TRACKING_LINK = privacy.PrivateLink(salt=TRACKING_SALT, url_name="tickets:track", email_field="requester_email")
 
 
 def new_reference() -> str:
@@ -106,6 +106,8 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         indexes = [models.Index(fields=["status", "priority"], name="tickets_status_priority")]
+        # Anyone who works tickets may take one; handing it to someone else is a supervisor's call.
+        permissions = [("assign_others", "Can assign tickets to other agents")]
 
     def __str__(self) -> str:
         return f"[{self.reference}] {self.subject}"
@@ -138,22 +140,17 @@ class Ticket(models.Model):
 
     def tracking_token(self) -> str:
         """A private token for the tracking page: signed reference and e-mail, so it cannot be guessed."""
-        return privacy.sign_reference(self.reference, self.requester_email, TRACKING_SALT)
+        return TRACKING_LINK.token(self)
 
     @classmethod
     def from_tracking_token(cls, token: str) -> Ticket | None:
-        found = privacy.read_link(token, TRACKING_SALT, settings.TICKETS_LINK_MAX_AGE_DAYS)
-        item = cls.objects.filter(reference=found[0]).first() if found else None
-        if item is None or not privacy.same_email(found[1], item.requester_email):
-            return None
-        return item
+        return TRACKING_LINK.find(cls.objects.all(), token)
 
     def tracking_path(self) -> str:
-        with translation.override(self.language):
-            return reverse("tickets:track", args=[self.tracking_token()])
+        return TRACKING_LINK.path(self)
 
     def tracking_url(self) -> str:
-        return settings.SITE_URL + self.tracking_path()
+        return TRACKING_LINK.url(self)
 
     def subject_tag(self) -> str:
         return f"[{self.reference}]"
