@@ -20,8 +20,7 @@ def send_fresh_link(
     the same whether or not it exists: the form must not reveal that."""
     form = LookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if ratelimit.ip_allowed(request):
-            ratelimit.count_ip(request)
+        if ratelimit.allow(request):
             item = find(form.cleaned_data["reference"].strip().upper(), form.cleaned_data["email"])
             if item is not None:
                 send(item)

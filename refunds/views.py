@@ -20,10 +20,9 @@ def new_claim(request: HttpRequest) -> HttpResponse:
     form = ClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not ratelimit.ip_allowed(request):
+        if not ratelimit.allow(request, address=data["email"]):
             messages.error(request, _("Too many requests from your connection. Please try again in an hour."))
             return render(request, "refunds/new_claim.html", _form_context(form))
-        ratelimit.count_ip(request)
         existing = RefundClaim.objects.open_duplicate_of(data["email"], data["charge_date"], data["amount"])
         if existing is not None:
             # Not filed twice. The link goes to the account's address only, and the page does not

@@ -16,13 +16,12 @@ from helpcenter.privacy import LinkExpired, anonymous_visitor
 from tickets import actions, notifications
 from tickets.forms import CallbackForm, ContactForm, ReplyForm, SurveyForm
 from tickets.models import Attachment, SatisfactionResponse, SuggestionClick, Ticket
-from tickets.ratelimit import address_allowed
 
 THANKS_SESSION_KEY = "tickets:submitted"
 
 
 def _limited(request: HttpRequest, email: str | None) -> bool:
-    if not ratelimit.ip_allowed(request) or (email and not address_allowed(email)):
+    if not ratelimit.allow(request, address=email):
         messages.error(
             request,
             _(
@@ -39,7 +38,6 @@ def contact(request: HttpRequest) -> HttpResponse:
     callback_form = CallbackForm(prefix="callback")
     if request.method == "POST" and form.is_valid():
         if not _limited(request, form.cleaned_data["requester_email"]):
-            ratelimit.count_ip(request)
             ticket = actions.open_from_web_form(form, visitor=anonymous_visitor(request))
             request.session[THANKS_SESSION_KEY] = ticket.reference
             return redirect("tickets:submitted")
@@ -52,7 +50,6 @@ def contact(request: HttpRequest) -> HttpResponse:
 def callback(request: HttpRequest) -> HttpResponse:
     form = CallbackForm(request.POST, prefix="callback")
     if form.is_valid() and not _limited(request, form.cleaned_data["requester_email"]):
-        ratelimit.count_ip(request)
         ticket = actions.open_callback_request(form)
         request.session[THANKS_SESSION_KEY] = ticket.reference
         return redirect("tickets:submitted")

@@ -121,7 +121,7 @@ def test_forged_posts_without_csrf_are_refused(db):
 
 
 def test_rate_limit_per_address_has_a_friendly_message(client, settings):
-    settings.TICKETS_RATE_PER_ADDRESS = 2
+    settings.HELPCENTER_RATE_PER_ADDRESS = 2
     for _ in range(2):
         client.post(URL, form_data())
     response = client.post(URL, form_data())
@@ -131,7 +131,7 @@ def test_rate_limit_per_address_has_a_friendly_message(client, settings):
 
 
 def test_rate_limit_per_ip_address(client, settings):
-    settings.TICKETS_RATE_PER_IP = 2
+    settings.HELPCENTER_RATE_PER_IP = 2
     for i in range(3):
         client.post(URL, form_data(requester_email=f"user{i}@example.com"))
     assert Ticket.objects.count() == 2

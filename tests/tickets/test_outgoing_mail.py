@@ -73,7 +73,7 @@ def test_replies_are_threaded_under_the_customers_message(client, admin_user):
 
 def test_acknowledgements_to_one_address_are_rate_limited(client, settings):
     settings.TICKETS_ACKS_PER_ADDRESS = 2
-    settings.TICKETS_RATE_PER_ADDRESS = 10
+    settings.HELPCENTER_RATE_PER_ADDRESS = 10
     for _ in range(4):
         client.post("/ko/contact/", form_data())
     assert Ticket.objects.count() == 4
