@@ -9,7 +9,7 @@ class RefundsConfig(AppConfig):
     verbose_name = _("Refunds")
 
     def ready(self) -> None:
-        from refunds.setup import ensure_groups_and_rules
+        from refunds.setup import ensure_policy_rules
 
-        # After every migrate: permissions only exist once all apps have migrated.
-        post_migrate.connect(ensure_groups_and_rules, dispatch_uid="refunds.ensure_groups_and_rules")
+        # Sent once per app after every migrate; with this sender the rules are seeded once.
+        post_migrate.connect(ensure_policy_rules, sender=self, dispatch_uid="refunds.ensure_policy_rules")

@@ -5,6 +5,7 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Avg, Count
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -210,6 +211,16 @@ class TicketAdmin(admin.ModelAdmin):
             for name in ("reply_kind", "canned_reply", "reply_attachments"):
                 fields[name].required = False
         return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "assignee" and not request.user.has_perm("tickets.assign_others"):
+            # Themselves, or leave it as it is (the current assignee stays valid); see helpcenter.roles.
+            ticket_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            known = ticket_id and str(ticket_id).isdigit()
+            current = Ticket.objects.filter(pk=ticket_id).values("assignee") if known else []
+            field.queryset = field.queryset.filter(models.Q(pk=request.user.pk) | models.Q(pk__in=current))
+        return field
 
     def get_urls(self):
         extra = [

@@ -17,9 +17,10 @@ from django.contrib.auth.models import Group
 from django.utils import formats, timezone, translation
 from playwright.sync_api import Page, expect
 
+from helpcenter.roles import set_up_roles
 from refunds.models import FINANCE, REVIEWERS, PolicyRule, RefundClaim
 from refunds.policy import assess, payout_window
-from refunds.setup import ensure_groups_and_rules
+from refunds.setup import ensure_policy_rules
 from tests.browser.helpers import PASSWORD, admin_login, korean, screenshot, write_png
 from tickets.models import OutgoingEmail
 
@@ -41,7 +42,9 @@ def site(live_server, settings, tmp_path):
 @pytest.fixture
 def staff(transactional_db):
     """Reviewer A and reviewer B (Refund reviewers) and a finance clerk, none of them superusers."""
-    ensure_groups_and_rules()  # a flushed database may have lost what post_migrate made
+    # A flushed database may have lost what post_migrate made.
+    set_up_roles()
+    ensure_policy_rules()
 
     def member(username: str, group: str):
         user = get_user_model().objects.create_user(username, f"{username}@example.com", PASSWORD, is_staff=True)

@@ -4,13 +4,12 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from faq.models import ContactChannel, Synonym
 from faq.portable import import_document
+from helpcenter import roles
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -40,19 +39,6 @@ CONTACT_CHANNELS = [
         "hours_en": "Weekdays 10:00–22:00 KST",
     },
 ]
-
-# Only ever created with DJANGO_DEBUG on: known passwords are for a laptop, never for a server.
-DEMO_STAFF = [
-    {"username": "admin", "password": "admin-demo-2026", "superuser": True, "groups": []},
-    {"username": "editor", "password": "editor-demo-2026", "superuser": False, "groups": [], "faq_editor": True},
-    # One of each role of the console, so every refund step can be tried (two reviewers: an appeal
-    # goes to a reviewer other than the one who denied).
-    {"username": "agent", "password": "agent-demo-2026", "superuser": False, "groups": ["Agents"]},
-    {"username": "reviewer", "password": "reviewer-demo-2026", "superuser": False, "groups": ["Refund reviewers"]},
-    {"username": "reviewer2", "password": "reviewer2-demo-2026", "superuser": False, "groups": ["Refund reviewers"]},
-    {"username": "finance", "password": "finance-demo-2026", "superuser": False, "groups": ["Finance"]},
-]
-EDITOR_PERMISSIONS = ["article", "articletranslation", "category", "synonym", "tag", "contactchannel"]
 
 
 class Command(BaseCommand):
@@ -107,21 +93,5 @@ class Command(BaseCommand):
             return None
 
     def create_demo_staff(self) -> None:
-        User = get_user_model()
-        permissions = Permission.objects.filter(
-            content_type__app_label="faq", content_type__model__in=EDITOR_PERMISSIONS
-        )
-        self.stdout.write("Demo staff accounts (DJANGO_DEBUG is on), log in at http://127.0.0.1:8000/admin/ :")
-        for account in DEMO_STAFF:
-            user, _created = User.objects.get_or_create(
-                username=account["username"], defaults={"email": f"{account['username']}@example.com"}
-            )
-            user.is_staff = True
-            user.is_superuser = account["superuser"]
-            user.set_password(account["password"])
-            user.save()
-            if account.get("faq_editor"):
-                user.user_permissions.set(permissions)
-            user.groups.set(Group.objects.filter(name__in=account["groups"]))
-            roles = ", ".join(account["groups"]) or ("superuser" if account["superuser"] else "FAQ editor")
-            self.stdout.write(f"  {account['username']} / {account['password']}  ({roles})")
+        # The accounts, one per console role, are declared with the roles themselves.
+        roles.create_demo_staff(self.stdout.write)
