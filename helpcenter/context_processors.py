@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import translate_url
 
@@ -12,8 +13,15 @@ def languages(request: HttpRequest) -> dict:
     version has its own address that search engines can follow.
     """
     path = request.get_full_path()
+    try:
+        request.get_host()
+        absolute = request.build_absolute_uri
+    except DisallowedHost:
+        # The 400 page for a Host we do not serve: plain paths, never a link to the stranger's host
+        # (and no second DisallowedHost while rendering the page that explains the first).
+        absolute = str
     alternates = []
     for code, name in settings.LANGUAGES:
         url = translate_url(path, code)
-        alternates.append({"code": code, "name": name, "url": url, "absolute_url": request.build_absolute_uri(url)})
-    return {"language_alternates": alternates, "canonical_url": request.build_absolute_uri(request.path)}
+        alternates.append({"code": code, "name": name, "url": url, "absolute_url": absolute(url)})
+    return {"language_alternates": alternates, "canonical_url": absolute(request.path)}

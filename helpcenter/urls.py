@@ -30,4 +30,5 @@ urlpatterns += i18n_patterns(
     path("", include("faq.urls")),
 )
 
+handler400 = "helpcenter.views.bad_request"
 handler404 = "helpcenter.views.page_not_found"
