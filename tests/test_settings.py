@@ -71,3 +71,94 @@ def test_cache_url_selects_a_shared_cache_for_several_processes():
     for url, backend in [("db://", "DatabaseCache"), ("redis://cache:6379/0", "RedisCache"), ("", "LocMemCache")]:
         result = manage("shell", "--no-imports", "-c", code, env={**PRODUCTION, "CACHE_URL": url})
         assert result.stdout.strip().endswith(backend), result.stderr
+
+
+def setting_values(*names: str, env: dict[str, str]) -> tuple[subprocess.CompletedProcess, list[str]]:
+    code = f"from django.conf import settings; print(*(getattr(settings, n) for n in {names!r}), sep='\\n')"
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    return result, result.stdout.splitlines()
+
+
+def test_a_typo_in_an_on_off_variable_stops_the_server():
+    result = manage("check", env={**PRODUCTION, "SECURE_SSL_REDIRECT": "ture"})
+    assert result.returncode != 0
+    assert (
+        "ImproperlyConfigured: SECURE_SSL_REDIRECT='ture' is neither on nor off: "
+        "use one of 0, 1, false, no, off, on, true, yes." in result.stderr
+    )
+
+
+def test_on_off_variables_read_every_spelling_of_off():
+    for word in ("0", "false", "No", "OFF"):
+        result, values = setting_values("SECURE_SSL_REDIRECT", env={**PRODUCTION, "SECURE_SSL_REDIRECT": word})
+        assert values == ["False"], result.stderr
+    result, values = setting_values("SECURE_SSL_REDIRECT", env={**PRODUCTION, "SECURE_SSL_REDIRECT": "yes"})
+    assert values == ["True"], result.stderr
+
+
+def test_a_number_that_is_not_one_stops_the_server_naming_the_variable():
+    result = manage("check", env={**PRODUCTION, "HELPCENTER_RATE_PER_IP": "20/h"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: HELPCENTER_RATE_PER_IP='20/h' is not a whole number." in result.stderr
+
+
+def test_site_url_follows_host_and_port_unless_it_is_set():
+    local = {"DJANGO_DEBUG": "1", "SITE_URL": ""}
+    _result, values = setting_values("SITE_URL", env={**local, "HOST": "", "PORT": ""})
+    assert values == ["http://127.0.0.1:8000"]
+    _result, values = setting_values("SITE_URL", env={**local, "HOST": "127.0.0.1", "PORT": "8200"})
+    assert values == ["http://127.0.0.1:8200"]
+    _result, values = setting_values("SITE_URL", env={**local, "HOST": "0.0.0.0", "PORT": "8300"})
+    assert values == ["http://localhost:8300"]
+    _result, values = setting_values(
+        "SITE_URL", env={**local, "HOST": "0.0.0.0", "PORT": "8300", "SITE_URL": "https://help.example.com/"}
+    )
+    assert values == ["https://help.example.com"]
+
+
+def test_make_run_hands_host_and_port_to_every_command(tmp_path):
+    # A stand-in for the venv's python records each command with the HOST/PORT it was given. (The
+    # mail worker is left out: it runs in the background and renders no links.)
+    log = tmp_path / "calls.log"
+    fake_python = tmp_path / "python"
+    fake_python.write_text(f'#!/bin/sh\necho "$HOST:$PORT $*" >> {log}\n')
+    fake_python.chmod(0o755)
+    stamp = tmp_path / "installed"
+    result = subprocess.run(
+        ["make", "--no-print-directory", "run", "PORT=8200", f"PY={fake_python}", f"STAMP={stamp}"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in {"HOST", "PORT"}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = log.read_text().splitlines()
+    assert "127.0.0.1:8200 manage.py load_demo" in calls
+    assert "127.0.0.1:8200 manage.py runserver 127.0.0.1:8200" in calls
+
+
+def test_shared_settings_have_neutral_names_and_still_read_the_old_ones():
+    names = ("HELPCENTER_LINK_MAX_AGE_DAYS", "HELPCENTER_RATE_PER_ADDRESS", "HELPCENTER_RATE_PER_IP")
+    old = {"TICKETS_LINK_MAX_AGE_DAYS": "30", "TICKETS_RATE_PER_ADDRESS": "3", "TICKETS_RATE_PER_IP": "40"}
+    result, values = setting_values(*names, env={**PRODUCTION, **old})
+    assert values == ["30", "3", "40"], result.stderr
+    new = {"HELPCENTER_LINK_MAX_AGE_DAYS": "90", "HELPCENTER_RATE_PER_ADDRESS": "4", "HELPCENTER_RATE_PER_IP": "50"}
+    result, values = setting_values(*names, env={**PRODUCTION, **old, **new})
+    assert values == ["90", "4", "50"], result.stderr  # the new name wins
+    result, values = setting_values(
+        "HELPCENTER_MAX_ATTACHMENTS",
+        "HELPCENTER_MAX_ATTACHMENT_BYTES",
+        "HELPCENTER_MAX_REQUEST_BYTES",
+        env={**PRODUCTION, "TICKETS_MAX_ATTACHMENTS": "3", "TICKETS_MAX_ATTACHMENT_BYTES": "1048576"},
+    )
+    assert values == ["3", "1048576", str(3 * 1048576 + 1048576)], result.stderr
+
+
+def test_the_package_declares_its_license_as_an_spdx_string():
+    # The table form makes setuptools warn on every `pip install -e .` (so on every `make run`).
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["license"] == "MIT"
+    assert 'requires = ["setuptools>=77"]' in (ROOT / "pyproject.toml").read_text()
