@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from helpcenter.roles import permissions_named
 from tests.tickets.conftest import form_data
+from tests.tickets.test_admin_tickets import change_data
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -103,31 +104,6 @@ def ticket(client) -> Ticket:
     return Ticket.objects.get()
 
 
-def change_data(ticket: Ticket, **overrides) -> dict:
-    data = {
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "topic": ticket.topic,
-        "channel": ticket.channel,
-        "assignee": ticket.assignee_id or "",
-        "requester_name": ticket.requester_name,
-        "requester_email": ticket.requester_email,
-        "language": ticket.language,
-        "subject": ticket.subject,
-        "device": ticket.device,
-        "operating_system": ticket.operating_system,
-        "app_version": ticket.app_version,
-        "error_message": ticket.error_message,
-        "callback_number": "",
-        "callback_time": "",
-        "reply": "",
-        "canned_reply": "",
-        "reply_kind": "public",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_an_agent_opens_and_answers_a_ticket_in_the_admin(client, ticket):
     agent = member("agent", "Agents")
     client.force_login(agent)
@@ -157,6 +133,9 @@ def test_other_roles_cannot_open_or_change_tickets(client, ticket, group):
 def test_an_agent_may_take_a_ticket_but_not_hand_it_to_someone_else(client, ticket):
     agent, colleague = member("agent", "Agents"), member("colleague", "Agents")
     client.force_login(agent)
+    page = client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()
+    assert f'<option value="{agent.pk}">agent</option>' in page
+    assert f'<option value="{colleague.pk}">colleague</option>' not in page
     response = client.post(f"/admin/tickets/ticket/{ticket.pk}/change/", change_data(ticket, assignee=colleague.pk))
     assert response.status_code == 200  # the form again, with the error
     assert "올바르게 선택해 주세요" in response.content.decode()
@@ -171,6 +150,11 @@ def test_an_agent_may_take_a_ticket_but_not_hand_it_to_someone_else(client, tick
 def test_a_supervisor_hands_a_ticket_to_an_agent(client, ticket):
     agent = member("agent", "Agents")
     client.force_login(member("lead", "Supervisors"))
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "tickets", "model_name": "ticket", "field_name": "assignee", "term": "age"},
+    )
+    assert found.json()["results"] == [{"id": str(agent.pk), "text": "agent"}]
     response = client.post(f"/admin/tickets/ticket/{ticket.pk}/change/", change_data(ticket, assignee=agent.pk))
     assert response.status_code == 302
     ticket.refresh_from_db()

@@ -219,6 +219,8 @@ class TicketAdmin(admin.ModelAdmin):
             ticket_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
             known = ticket_id and str(ticket_id).isdigit()
             current = Ticket.objects.filter(pk=ticket_id).values("assignee") if known else []
+            # A short list, not the user search: that needs the user list, which agents may not read.
+            field.widget = forms.Select()
             field.queryset = field.queryset.filter(models.Q(pk=request.user.pk) | models.Q(pk__in=current))
         return field
 

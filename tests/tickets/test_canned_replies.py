@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from tests.test_roles import change_data
 from tests.tickets.conftest import form_data
+from tests.tickets.test_admin_tickets import change_data
 from tickets.models import CannedReply, Ticket
 
 pytestmark = pytest.mark.django_db
