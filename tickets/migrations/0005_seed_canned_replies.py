@@ -130,6 +130,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0003_assign_others_permission")]
+    dependencies = [("tickets", "0004_assign_others_permission")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

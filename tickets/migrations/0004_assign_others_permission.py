@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0002_outgoing_mail_kind_time_index'),
+        ('tickets', '0003_message_event_in_the_readers_language'),
     ]
 
     operations = [
