@@ -156,12 +156,13 @@ def make_png(rng: random.Random) -> bytes:
 def explain_rate_queries() -> dict:
     """The query plans of the per-address checks each new ticket runs (called inside a Django
     process): the web form's ratelimit.address_allowed() and the acknowledgement's
-    notifications.acknowledgements_allowed(). Both compare the address case-insensitively."""
+    outbox.queue.address_allowed(). Both compare the address case-insensitively."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from tickets.models import OutgoingEmail, Ticket
+    from outbox.models import OutgoingEmail
+    from tickets.models import Ticket
 
     since = timezone.now() - timedelta(hours=1)
     address = "someone@example.com"
@@ -172,7 +173,7 @@ def explain_rate_queries() -> dict:
             Ticket.objects.filter(requester_email__iexact=address, created_at__gte=since).order_by(),
         ),
         (
-            "notifications.acknowledgements_allowed",
+            "outbox.queue.address_allowed",
             OutgoingEmail.objects.filter(kind="acknowledgement", to__iexact=address, created_at__gte=since).order_by(),
         ),
     ):

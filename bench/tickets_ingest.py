@@ -740,7 +740,8 @@ def stats_worker() -> None:
     from django.db import connection
     from django.db.models import Count, Sum
 
-    from tickets.models import Attachment, Message, OutgoingEmail, Ticket
+    from outbox.models import OutgoingEmail
+    from tickets.models import Attachment, Message, Ticket
 
     out = {
         "tickets": Ticket.objects.count(),
@@ -865,9 +866,9 @@ TIMED_FUNCTIONS = [
     ("tickets.mail.ingest", "find_thread"),
     ("tickets.mail.ingest", "_store_attachments"),
     ("tickets.notifications", "acknowledge"),
-    ("tickets.notifications", "acknowledgements_allowed"),
+    ("tickets.notifications", "address_allowed"),
     ("tickets.notifications", "thread_headers"),
-    ("tickets.notifications", "render_to_string"),
+    ("tickets.notifications", "render_mail"),
 ]
 
 

@@ -442,7 +442,8 @@ def stats_worker() -> None:
     from django.db import connection
     from django.db.models import Count, Sum
 
-    from tickets.models import Attachment, Message, OutgoingEmail, Ticket
+    from outbox.models import OutgoingEmail
+    from tickets.models import Attachment, Message, Ticket
 
     out = {
         "tickets": Ticket.objects.count(),

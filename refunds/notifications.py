@@ -1,24 +1,20 @@
 """E-mail to the customer, in their language, whenever their claim moves; always with the status link.
 
-Delivery goes through the help center's mail queue (tickets.notifications.send_later), so a
-transition never waits on the mail server.
+Delivery goes through the help center's outgoing queue (outbox.queue), so a transition never waits
+on the mail server. Every one of these is written by the machine: Auto-Submitted: auto-generated.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
-
-from tickets.notifications import recently_sent, send_later
+from outbox.models import AutoSubmitted
+from outbox.plaintext import render_mail
+from outbox.queue import address_allowed, send_later
 
 
 def _send(claim, kind: str, template: str, context: dict) -> None:
-    with translation.override(claim.language):
-        context = {"claim": claim, "status_url": claim.status_url(), **context}
-        subject = render_to_string(f"refunds/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"refunds/email/{template}.txt", context)
-    send_later(kind, claim.email, f"{subject} [{claim.reference}]", body)
+    context = {"claim": claim, "status_url": claim.status_url(), **context}
+    subject, body = render_mail(f"refunds/email/{template}", context, claim.language)
+    send_later(kind, claim.email, f"{subject} [{claim.reference}]", body, automatic=AutoSubmitted.GENERATED)
 
 
 def claim_filed(claim) -> None:
@@ -35,5 +31,5 @@ def reminder(claim) -> None:
 
 def status_link(claim) -> None:
     # Sent on request by anyone who knows the claim's details: a few per hour, then silence.
-    if recently_sent("refund-link", claim.email) < settings.TICKETS_ACKS_PER_ADDRESS:
+    if address_allowed("refund-link", claim.email):
         _send(claim, "refund-link", "link", {})

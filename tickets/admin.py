@@ -10,7 +10,6 @@ from django.db.models import Avg, Count
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter.admin_filters import CreatedAgeFilter
@@ -20,7 +19,6 @@ from tickets import actions
 from tickets.models import (
     Attachment,
     CannedReply,
-    OutgoingEmail,
     SatisfactionResponse,
     SuggestionClick,
     Ticket,
@@ -333,25 +331,6 @@ class SatisfactionResponseAdmin(admin.ModelAdmin):
             .order_by("-answers")
         )
         return super().changelist_view(request, {**(extra_context or {}), "per_agent": per_agent})
-
-
-@admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to", "subject", "state", "attempts", "sent_at"]
-    list_filter = ["state", "kind"]
-    search_fields = ["to", "subject", "ticket__reference"]
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
-    actions = ["retry_now"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("Retry now"))
-    def retry_now(self, request, queryset):
-        count = queryset.exclude(state=OutgoingEmail.State.SENT).update(
-            state=OutgoingEmail.State.QUEUED, next_attempt_at=timezone.now()
-        )
-        self.message_user(request, _("%(count)d e-mails queued again.") % {"count": count})
 
 
 @admin.register(SuggestionClick)

@@ -287,42 +287,6 @@ class Attachment(models.Model):
         super().save(*args, **kwargs)
 
 
-class OutgoingEmail(models.Model):
-    """A queued e-mail. Requests only ever write a row here; `send_queued_mail` delivers it with
-    retries, so a slow or broken SMTP server never fails or delays what the customer was doing."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Gave up")
-
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
-    kind = models.CharField(_("kind"), max_length=30)
-    to = models.EmailField(_("to"))
-    subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("body"))
-    message_id = models.CharField(max_length=255, unique=True)
-    in_reply_to = models.CharField(max_length=255, blank=True)
-    references = models.TextField(blank=True)
-    attachment_ids = models.JSONField(default=list, blank=True)  # Attachment rows to send along
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_at = models.DateTimeField(_("queued"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mail")
-        # The per-address acknowledgement limit looks at the last hour of one kind of mail only.
-        indexes = [models.Index(fields=["kind", "created_at"], name="tickets_outgoing_kind_time")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.to}"
-
-
 class SatisfactionResponse(models.Model):
     """The customer's rating after a ticket is solved: one per ticket."""
 

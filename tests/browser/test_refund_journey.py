@@ -18,11 +18,11 @@ from django.utils import formats, timezone, translation
 from playwright.sync_api import Page, expect
 
 from helpcenter.roles import set_up_roles
+from outbox.models import OutgoingEmail
 from refunds.models import FINANCE, REVIEWERS, PolicyRule, RefundClaim
 from refunds.policy import assess, payout_window
 from refunds.setup import ensure_policy_rules
 from tests.browser.helpers import PASSWORD, admin_login, korean, screenshot, write_png
-from tickets.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads what the test writes
 

@@ -13,8 +13,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
+from outbox.models import OutgoingEmail
 from tests.browser.helpers import PASSWORD, admin_login, screenshot, write_png
-from tickets.models import Message, OutgoingEmail, Ticket
+from tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads what the test writes
 
@@ -70,7 +71,7 @@ def test_contact_form_tracking_link_agent_answer_reply_and_solved(page: Page, ne
     )
 
     # 2. The tracking link from the acknowledgement e-mail opens the conversation.
-    acknowledgement = OutgoingEmail.objects.get(ticket=ticket, kind="acknowledgement")
+    acknowledgement = OutgoingEmail.objects.get(thread=ticket.reference, kind="acknowledgement")
     assert acknowledgement.to == "hong@example.com" and reference in acknowledgement.body
     link = re.search(rf"^{re.escape(site)}/ko/requests/([^/\s]+)/$", acknowledgement.body, re.MULTILINE)
     assert link is not None, acknowledgement.body
@@ -100,7 +101,7 @@ def test_contact_form_tracking_link_agent_answer_reply_and_solved(page: Page, ne
 
     answer = Message.objects.get(ticket=ticket, author_kind="agent")
     assert answer.body == AGENT_ANSWER and answer.author == agent and not answer.is_internal
-    queued = OutgoingEmail.objects.get(ticket=ticket, kind="reply")
+    queued = OutgoingEmail.objects.get(thread=ticket.reference, kind="reply")
     assert queued.to == "hong@example.com" and AGENT_ANSWER in queued.body and f"[{reference}]" in queued.subject
 
     # 4. Back in the customer's browser: the answer is there.
@@ -138,7 +139,7 @@ def test_contact_form_tracking_link_agent_answer_reply_and_solved(page: Page, ne
     assert ticket.status == "solved" and ticket.solved_at is not None
     customer_files = [a.filename for m in ticket.messages.filter(author_kind="customer") for a in m.attachments.all()]
     assert customer_files == ["결제내역.png", "취소문자.png"]
-    assert OutgoingEmail.objects.filter(ticket=ticket, kind="survey").count() == 1
+    assert OutgoingEmail.objects.filter(thread=ticket.reference, kind="survey").count() == 1
 
 
 def test_a_tampered_tracking_link_is_refused(page: Page, site, tmp_path):

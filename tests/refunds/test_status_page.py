@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from outbox.models import OutgoingEmail
 from refunds.models import RefundClaim
 from refunds.policy import payout_window
 from tests.refunds.conftest import make_claim
-from tickets.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100

@@ -8,8 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from outbox.models import OutgoingEmail
 from tests.tickets.conftest import form_data, upload
-from tickets.models import CannedReply, Message, OutgoingEmail, SatisfactionResponse, Ticket
+from tickets.models import CannedReply, Message, SatisfactionResponse, Ticket
 
 pytestmark = pytest.mark.django_db
 

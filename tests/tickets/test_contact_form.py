@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from outbox.models import OutgoingEmail
 from tests.tickets.conftest import PDF, form_data, upload
-from tickets.models import OutgoingEmail, SuggestionClick, Ticket
+from tickets.models import SuggestionClick, Ticket
 
 pytestmark = pytest.mark.django_db
 URL = "/ko/contact/"

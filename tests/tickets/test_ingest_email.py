@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from outbox.models import OutgoingEmail
 from tickets import actions
-from tickets.models import Message, OutgoingEmail, Ticket
+from tickets.models import Message, Ticket
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).parent / "mail_samples"

@@ -8,8 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from outbox.models import OutgoingEmail
 from tests.tickets.conftest import form_data
-from tickets.models import OutgoingEmail, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from outbox.models import OutgoingEmail
 from tests.tickets.conftest import form_data, upload
 from tickets import actions
-from tickets.models import Message, OutgoingEmail, SatisfactionResponse, Ticket
+from tickets.models import Message, SatisfactionResponse, Ticket
 
 pytestmark = pytest.mark.django_db
 

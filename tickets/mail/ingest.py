@@ -15,9 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
+from outbox.queue import thread_of
 from tickets import notifications
 from tickets.mail.parse import ParsedEmail, parse_email
-from tickets.models import Attachment, Message, OutgoingEmail, Ticket
+from tickets.models import Attachment, Message, Ticket
 
 REFERENCE_TAG = re.compile(r"\[(HC-[2-9A-HJKMNP-Z]{7})\]", re.IGNORECASE)
 MAX_EMAIL_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -41,9 +42,9 @@ def find_thread(parsed: ParsedEmail) -> Ticket | None:
         message = Message.objects.filter(message_id__in=ids).select_related("ticket").order_by("-pk").first()
         if message is not None:
             return message.ticket
-        sent = OutgoingEmail.objects.filter(message_id__in=ids, ticket__isnull=False).select_related("ticket").first()
+        sent = Ticket.objects.filter(reference=thread_of(ids)).first()
         if sent is not None:
-            return sent.ticket
+            return sent
     tag = REFERENCE_TAG.search(parsed.subject)
     if tag:
         return Ticket.objects.filter(reference=tag.group(1).upper()).first()

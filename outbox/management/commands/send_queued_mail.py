@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import OperationalError
 
-from tickets.mail.outgoing import send_due
+from outbox.delivery import send_due
 
 
 class Command(BaseCommand):
