@@ -94,7 +94,8 @@ def record(email: OutgoingEmail, **fields) -> bool:
                 lease_until=None, **fields
             )
         except DatabaseError as error:
-            if time.monotonic() + pause > deadline:
+            # Inside a caller's transaction the failed statement spoilt it: nothing to retry.
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
                 raise
             logger.warning("could not record e-mail %s yet (%s); retrying", email.pk, error)
             connection.close_if_unusable_or_obsolete()
