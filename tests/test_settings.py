@@ -162,3 +162,23 @@ def test_the_package_declares_its_license_as_an_spdx_string():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["license"] == "MIT"
     assert 'requires = ["setuptools>=77"]' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_sqlite_is_set_up_for_a_web_server_and_a_mail_worker_side_by_side(tmp_path):
+    """WAL, a busy timeout, and write transactions that take the lock when they begin: a
+    transaction that has only read so far already keeps other writers out, so it can never fail
+    half-way with "database is locked" when it starts writing."""
+    code = (
+        "import sqlite3; from django.db import connection, transaction; c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], c.execute('PRAGMA busy_timeout').fetchone()[0]); "
+        "other = sqlite3.connect(connection.settings_dict['NAME'], timeout=0, isolation_level=None)\n"
+        "with transaction.atomic():\n"
+        "    connection.cursor().execute('SELECT 1')\n"
+        "    try:\n"
+        "        other.execute('BEGIN IMMEDIATE'); print('other writer got in')\n"
+        "    except sqlite3.OperationalError as error:\n"
+        "        print(error)"
+    )
+    env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.stdout.splitlines() == ["wal 20000", "database is locked"], result.stderr

@@ -79,3 +79,54 @@ def test_acknowledgements_to_one_address_are_rate_limited(client, settings):
         client.post("/ko/contact/", form_data())
     assert Ticket.objects.count() == 4
     assert OutgoingEmail.objects.filter(kind="acknowledgement").count() == 2
+
+
+def delivered():
+    """Each sent e-mail as its recipient's mail program reads it: the RFC 5322 bytes, parsed."""
+    from email import policy
+    from email.parser import BytesParser
+
+    send()
+    return [BytesParser(policy=policy.default).parsebytes(m.message().as_bytes()) for m in mail.outbox]
+
+
+def test_the_customers_subject_and_text_arrive_as_typed_not_html_escaped(client, admin_user):
+    from tickets import actions
+
+    subject = "Can't log in & <pay>"
+    client.post("/en/contact/", form_data(subject=subject, requester_name="O'Brien & <Co>"))
+    ticket = Ticket.objects.get()
+    actions.agent_reply(ticket, admin_user, 'Tap "Forgot password" & check <spam>.')
+    actions.solve(ticket)
+
+    ack, reply, survey = delivered()
+    tag = f"[{ticket.reference}]"
+    assert ack["Subject"] == f"We received your request: {subject} {tag}"
+    assert reply["Subject"] == f"Re: {subject} {tag}"
+    assert survey["Subject"] == f"How did we do? {subject} {tag}"
+    assert ack.get_content().startswith("Hello O'Brien & <Co>,")
+    assert reply.get_content().startswith('Tap "Forgot password" & check <spam>.')
+    for message in (ack, reply, survey):
+        assert "&amp;" not in message.as_string() and "&#x27;" not in message.as_string()
+
+
+def test_acknowledgements_are_automatic_answers_and_agent_replies_are_not(client, admin_user):
+    from tickets import actions
+
+    client.post("/ko/contact/", form_data())
+    ticket = Ticket.objects.get()
+    actions.agent_reply(ticket, admin_user, "확인했습니다.")
+    actions.solve(ticket)
+    assert [m["Auto-Submitted"] for m in delivered()] == ["auto-replied", None, "auto-generated"]
+
+
+def test_an_agents_attachments_go_out_with_the_reply(client, admin_user):
+    from tests.tickets.conftest import PNG, upload
+    from tickets import actions
+
+    client.post("/ko/contact/", form_data())
+    ticket = Ticket.objects.get()
+    actions.agent_reply(ticket, admin_user, "안내서를 첨부합니다.", uploads=[(upload("안내.png"), "image/png")])
+    _ack, reply = delivered()
+    (attachment,) = reply.iter_attachments()
+    assert (attachment.get_filename(), attachment.get_content()) == ("안내.png", PNG)

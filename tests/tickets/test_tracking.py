@@ -173,3 +173,12 @@ def test_links_survive_a_secret_key_rotation(ticket, settings):
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789-abcdefghijklmnopqrstuvwxyz"
     assert Ticket.from_tracking_token(token) == ticket
+
+
+def test_asking_again_and_again_for_the_link_sends_a_few_then_nothing(client, ticket, settings):
+    settings.TICKETS_ACKS_PER_ADDRESS = 3
+    settings.TICKETS_RATE_PER_IP = 100
+    for _ in range(10):
+        response = client.post("/ko/requests/find/", {"reference": ticket.reference, "email": "hong@example.com"})
+        assert response.status_code == 302
+    assert OutgoingEmail.objects.filter(kind="link", to="hong@example.com").count() == 3

@@ -88,6 +88,7 @@ def copy_back(apps, schema_editor):
             )
         )
     Old.objects.bulk_create(batch)
+    New.objects.all().delete()  # moved, not copied: migrating forward again must not find them twice
     _reset_ids(schema_editor, Old)
     _move_permissions(apps, "outbox", "tickets")
 
