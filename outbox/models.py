@@ -30,7 +30,7 @@ class OutgoingEmail(models.Model):
 
     kind = models.CharField(_("kind"), max_length=30)
     thread = models.CharField(
-        _("conversation"), max_length=64, blank=True, db_index=True, help_text=_("The ticket reference, if any.")
+        _("thread"), max_length=64, blank=True, db_index=True, help_text=_("The ticket reference, if any.")
     )
     auto_submitted = models.CharField(
         _("automatic"), max_length=20, choices=AutoSubmitted.choices, default=AutoSubmitted.NO

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=30, verbose_name='kind')),
-                ('thread', models.CharField(blank=True, db_index=True, help_text='The ticket reference, if any.', max_length=64, verbose_name='conversation')),
+                ('thread', models.CharField(blank=True, db_index=True, help_text='The ticket reference, if any.', max_length=64, verbose_name='thread')),
                 ('auto_submitted', models.CharField(choices=[('no', 'No (written by a person)'), ('auto-generated', 'Automatic (a notice)'), ('auto-replied', 'Automatic (an answer to a received message)')], default='no', max_length=20, verbose_name='automatic')),
                 ('to', models.EmailField(max_length=254, verbose_name='to')),
                 ('subject', models.CharField(max_length=255, verbose_name='subject')),
