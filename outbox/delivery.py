@@ -21,7 +21,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage, get_connection
-from django.db import DatabaseError, connection
+from django.db import Error as DatabaseError
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 

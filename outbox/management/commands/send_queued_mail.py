@@ -3,7 +3,8 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import OperationalError
+from django.db import Error as DatabaseError
+from django.db import connection
 
 from outbox.delivery import send_due
 
@@ -19,8 +20,9 @@ class Command(BaseCommand):
         while True:
             try:
                 sent, failed = send_due()
-            except OperationalError as error:  # the database is away for a moment: wait, do not die
+            except DatabaseError as error:  # the database is away for a moment: wait, do not die
                 self.stderr.write(f"database unavailable: {error}")
+                connection.close()  # the next round opens a fresh connection
                 sent = failed = 0
             if sent or failed or not loop:
                 self.stdout.write(f"sent {sent}, failed {failed}")
