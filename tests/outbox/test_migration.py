@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from outbox.models import OutgoingEmail
 from outbox.queue import send_later
 
-BEFORE = [("tickets", "0003_message_event_in_the_readers_language")]
+BEFORE = [("tickets", "0005_seed_canned_replies")]
 
 pytestmark = pytest.mark.django_db(transaction=True)  # migrations change the schema
 

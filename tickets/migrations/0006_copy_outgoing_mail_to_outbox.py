@@ -118,7 +118,7 @@ def _move_permissions(apps, source: str, target: str):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0003_message_event_in_the_readers_language"),
+        ("tickets", "0005_seed_canned_replies"),
         ("outbox", "0001_outgoing_mail_queue"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -3,7 +3,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0004_copy_outgoing_mail_to_outbox"),
+        ("tickets", "0006_copy_outgoing_mail_to_outbox"),
     ]
 
     operations = [
