@@ -43,5 +43,9 @@ class HoneypotMixin(forms.Form):
 
 
 class LookupForm(forms.Form):
-    reference = forms.CharField(label=_("Reference"), max_length=20, help_text=_("For example HC-7K3M9QX."))
+    reference = forms.CharField(label=_("Reference"), max_length=20)
     email = forms.EmailField(label=_("E-mail address used for the request"))
+
+    def __init__(self, *args, reference_example: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].help_text = _("For example %(reference)s.") % {"reference": reference_example}

@@ -14,11 +14,18 @@ from helpcenter.forms import LookupForm
 
 
 def send_fresh_link(
-    request: HttpRequest, find: Callable[[str, str], object | None], send: Callable[[object], None], url_name: str
+    request: HttpRequest,
+    find: Callable[[str, str], object | None],
+    send: Callable[[object], None],
+    url_name: str,
+    *,
+    title: str,
+    reference_example: str,
 ) -> HttpResponse:
     """find(reference, email) names the item; send(item) e-mails its private link. The answer is
-    the same whether or not it exists: the form must not reveal that."""
-    form = LookupForm(request.POST or None)
+    the same whether or not it exists: the form must not reveal that. `title` and
+    `reference_example` say what is looked up (a ticket, a refund claim)."""
+    form = LookupForm(request.POST or None, reference_example=reference_example)
     if request.method == "POST" and form.is_valid():
         if ratelimit.allow(request):
             item = find(form.cleaned_data["reference"].strip().upper(), form.cleaned_data["email"])
@@ -28,4 +35,4 @@ def send_fresh_link(
             request, _("If a request with that reference and e-mail address exists, we have sent a fresh link to it.")
         )
         return redirect(url_name)
-    return render(request, "lookup.html", {"form": form})
+    return render(request, "lookup.html", {"form": form, "title": title})

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
-from django.http import HttpResponseRedirect
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
@@ -24,14 +25,7 @@ from refunds.models import (
     StaleClaim,
     TransitionNotAllowed,
 )
-from refunds.policy import assess
-
-ACTION_LABELS = {
-    "request_info": _("Request information"),
-    "approve": _("Approve"),
-    "deny": _("Deny"),
-    "mark_paid": _("Mark paid"),
-}
+from refunds.transitions import CONSOLE_ACTIONS, TRANSITIONS
 
 
 class AgeFilter(CreatedAgeFilter):
@@ -102,6 +96,18 @@ class RefundClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # claims are filed by customers
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and "assignee" in form.base_fields:
+            # Offer the people who may take the claim's next step; whoever is assigned now stays
+            # selectable, so saving a comment never fails on an assignment made earlier.
+            eligible = obj.possible_assignees().values("pk")
+            users = form.base_fields["assignee"].queryset
+            form.base_fields["assignee"].queryset = users.filter(Q(pk__in=eligible) | Q(pk=obj.assignee_id)).order_by(
+                "username"
+            )
+        return form
+
     @admin.display(description=_("amount"), ordering="amount")
     def amount_shown(self, obj: RefundClaim) -> str:
         return f"{obj.amount:,.0f} {obj.currency}"
@@ -130,6 +136,11 @@ class RefundClaimAdmin(admin.ModelAdmin):
                 name="refunds_refundclaim_transition",
             ),
             path(
+                "<int:pk>/reassess/",
+                self.admin_site.admin_view(self.reassess_view),
+                name="refunds_refundclaim_reassess",
+            ),
+            path(
                 "evidence/<int:pk>/",
                 self.admin_site.admin_view(self.evidence_view),
                 name="refunds_refundclaim_evidence",
@@ -141,66 +152,90 @@ class RefundClaimAdmin(admin.ModelAdmin):
         claim = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if claim is not None:
-            from tickets.models import Ticket
-
+            transitions = [(action, TRANSITIONS[action].button) for action in claim.available_actions(request.user)]
             context.update(
                 {
                     "claim": claim,
-                    "assessment": assess(claim),
+                    "assessment": claim.assessment(),
+                    "may_reassess": claim.may_be_reassessed_by(request.user),
                     "events": claim.events.select_related("actor", "policy_rule").prefetch_related("files"),
                     "evidence": claim.evidence.all(),
-                    "transitions": [(a, ACTION_LABELS[a]) for a in claim.available_actions(request.user)],
-                    "related_tickets": Ticket.objects.filter(requester_email__iexact=claim.email).order_by(
-                        "-created_at"
-                    )[:10],
+                    "transitions": transitions,
+                    "refusals": [] if transitions else claim.refusals(request.user),
+                    "related_tickets": self._related_tickets(request, claim),
                     "feedback": ClaimFeedback.objects.filter(claim=claim).first(),
                     "window": claim.payout_window(),
                 }
             )
         return super().change_view(request, object_id, form_url, context)
 
+    @staticmethod
+    def _related_tickets(request, claim: RefundClaim):
+        """The customer's tickets, for those who may read tickets: a reviewer or Finance clerk sees
+        no subjects they have no business reading. None: the section is not shown."""
+        if not request.user.has_perm("tickets.view_ticket"):
+            return None
+        from tickets.models import Ticket
+
+        return Ticket.objects.filter(requester_email__iexact=claim.email).order_by("-created_at")[:10]
+
     def transition_view(self, request, pk: int, action: str):
         """A transition's confirmation page with its form; POST carries it out."""
         claim = get_object_or_404(RefundClaim, pk=pk)
-        if not self.has_view_permission(request, claim) or action not in ACTION_LABELS:
+        if not self.has_view_permission(request, claim) or action not in CONSOLE_ACTIONS:
             raise PermissionDenied
+        row = TRANSITIONS[action]
         change_url = reverse("admin:refunds_refundclaim_change", args=[claim.pk])
         form = TransitionForm(action, request.POST or None, initial={"version": claim.version})
         if request.method == "POST" and form.is_valid():
-            note = form.cleaned_data["note"]
             try:
                 if form.cleaned_data["version"] != claim.version:  # the page the agent decided on is stale
                     raise StaleClaim(_("Someone else changed this claim a moment ago. Reload it and try again."))
-                method = getattr(claim, action)
-                if action == "approve":
-                    method(request.user, note)
-                elif action == "deny":
-                    method(request.user, reason=note)
-                elif action == "mark_paid":
-                    method(request.user, payment_reference=note)
-                else:
-                    method(request.user, note)
+                getattr(claim, action)(request.user, form.cleaned_data["note"])
             except (TransitionNotAllowed, PermissionDenied) as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 self.message_user(
                     request,
-                    _("%(action)s: done. The customer has been e-mailed.") % {"action": ACTION_LABELS[action]},
+                    _("%(action)s: done. The customer has been e-mailed.") % {"action": row.button},
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(change_url)
+        allowed = action in claim.available_actions(request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "claim": claim,
             "form": form,
             "action": action,
-            "action_label": ACTION_LABELS[action],
-            "allowed": action in claim.available_actions(request.user),
-            "title": f"{ACTION_LABELS[action]}: {claim.reference}",
+            "action_label": row.button,
+            "allowed": allowed,
+            "refusals": [] if allowed else claim.refusals(request.user),
+            "title": f"{row.button}: {claim.reference}",
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/refunds/refundclaim/transition.html", context)
+
+    def reassess_view(self, request, pk: int):
+        """A reviewer asks for the verdict again under the rule in force now (POST only)."""
+        claim = get_object_or_404(RefundClaim, pk=pk)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            verdict = claim.reassess(request.user)
+        except (TransitionNotAllowed, PermissionDenied) as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            outcome = _("within policy") if verdict.within_policy else _("outside policy")
+            self.message_user(
+                request,
+                _("Re-assessed under rule version %(version)s: %(outcome)s.")
+                % {"version": verdict.rule_version or "—", "outcome": outcome},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:refunds_refundclaim_change", args=[claim.pk]))
 
     def evidence_view(self, request, pk: int):
         item = get_object_or_404(Evidence, pk=pk)
@@ -229,17 +264,18 @@ class PolicyRuleAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("created_by")
 
     def save_model(self, request, obj: PolicyRule, form, change: bool) -> None:
-        latest = PolicyRule.objects.filter(reason=obj.reason).aggregate(v=Max("version"))["v"] or 0
-        obj.pk = None  # never rewrite a rule a past decision points to
-        obj._state.adding = True
-        obj.version = latest + 1
-        obj.created_at = timezone.now()
-        obj.created_by = request.user
-        obj.save()
-        for claim in RefundClaim.objects.filter(
-            reason=obj.reason, status__in=[RefundClaim.Status.SUBMITTED, RefundClaim.Status.INFO_REQUESTED]
-        ):
-            claim.save(update_fields=["within_policy"])  # re-assessed under the new rule
+        reassessed = obj.publish(request.user)
+        if reassessed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d claim under review was re-assessed under the new rule.",
+                    "%(count)d claims under review were re-assessed under the new rule.",
+                    reassessed,
+                )
+                % {"count": reassessed},
+                messages.INFO,
+            )
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpcenter.forms import HoneypotMixin, MultipleFileField, rating_scale
 from refunds.models import ClaimFeedback, RefundClaim
+from refunds.transitions import TRANSITIONS
 
 
 class ClaimForm(HoneypotMixin, forms.ModelForm):
@@ -42,12 +43,18 @@ class ClaimForm(HoneypotMixin, forms.ModelForm):
             "charge_date": _("As shown on your statement."),
             "amount": _("For example 10900."),
             "reason": _("How our policy treats each reason is shown below."),
+            "payment_method": _(
+                "Bought through the App Store or Google Play? Apple or Google refunds those purchases, not us: "
+                "ask at reportaproblem.apple.com or in your Google Play order history."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].widget = forms.Select(choices=[("KRW", "KRW"), ("USD", "USD")])
         self.fields["reason"].widget.attrs["data-policy-hints"] = "1"
+        # The script shows the store pointer beside the choice; the help text says it without script.
+        self.fields["payment_method"].widget.attrs["data-store-method"] = RefundClaim.PaymentMethod.APP_STORE
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -65,6 +72,13 @@ class ClaimForm(HoneypotMixin, forms.ModelForm):
                     css_class="row",
                 ),
                 "payment_method",
+                Div(
+                    css_id="store-refund-hint",
+                    css_class="alert alert-warning",
+                    role="status",
+                    aria_live="polite",
+                    hidden="hidden",
+                ),
             ),
             Fieldset(
                 _("Why you ask for a refund"),
@@ -101,14 +115,18 @@ class ProvideInfoForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("note", "").strip() and not data.get("files"):
-            raise forms.ValidationError(_("Please write an answer or attach a file."))
+        problem = TRANSITIONS["provide_info"].note_problem(data.get("note", ""), data.get("files"))
+        if problem:
+            raise forms.ValidationError(problem)
         return data
 
 
 class AppealForm(forms.Form):
     note = forms.CharField(
-        label=_("Why should we look again?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=_("Why should we look again?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": TRANSITIONS["appeal"].note_missing},
     )
     files = MultipleFileField(label=_("More evidence"), required=False)
 
@@ -140,22 +158,26 @@ class FeedbackForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    """The form behind each button in the admin: what that transition needs written down."""
+    """The form behind each button in the admin: what that transition needs written down, as its
+    row in the transition table says."""
 
-    FIELDS = {
-        "request_info": ("note", _("What is missing? (sent to the customer)"), True),
-        "approve": ("note", _("Note (optional)"), False),
-        "deny": ("note", _("Reason for the denial (sent to the customer)"), True),
-        "mark_paid": ("note", _("Payment reference"), True),
-    }
-
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=5000)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, action: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _name, label, required = self.FIELDS[action]
-        self.fields["note"].label = label
-        self.fields["note"].required = required
-        if action == "mark_paid":
-            self.fields["note"].widget = forms.TextInput(attrs={"size": 40})
+        row = TRANSITIONS[action]
+        messages = {"required": row.note_missing} if row.note_missing else {}
+        if row.one_line:  # a payment reference: the claim keeps up to 100 characters of it
+            widget, max_length = forms.TextInput(attrs={"size": 40}), 100
+        else:
+            widget, max_length = forms.Textarea(attrs={"rows": 3, "cols": 80}), 5000
+        self.fields = {
+            "note": forms.CharField(
+                label=row.note_label,
+                required=row.note_missing is not None,
+                max_length=max_length,
+                widget=widget,
+                error_messages=messages,
+            ),
+            **self.fields,
+        }

@@ -1,54 +1,85 @@
 """Refund claims and their reviewed state machine.
 
-Every transition is a method on RefundClaim. Each one checks who may make it, moves the status
-with a conditional UPDATE (so two agents acting on stale copies cannot both succeed), and writes
-one ClaimEvent in the same transaction. The admin, the customer's status page and the scheduled
-command all call these methods; none of them changes `status` by hand.
+Every transition is a method on RefundClaim, checked against the table in refunds/transitions.py.
+Each one moves the status with a conditional UPDATE (so two agents acting on stale copies cannot
+both succeed) and writes one ClaimEvent in the same transaction. The admin, the customer's status
+page and the scheduled command all call these methods; none of them changes `status` by hand.
 """
 
 from __future__ import annotations
 
-import secrets
+import datetime
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Q
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from helpcenter import privacy, roles
+from helpcenter import privacy
 from helpcenter.languages import current_language
 from helpcenter.masking import mask_sensitive
+from refunds import notifications
+from refunds.comments import ClaimNote
+from refunds.currencies import validate_currency
+from refunds.evidence import Evidence, evidence_path
+from refunds.feedback import ClaimFeedback
+from refunds.policy import Assessment, PaymentMethod, Reason, assess, payout_window
+from refunds.transitions import (
+    AGENTS,
+    DECIDED_STATUSES,
+    EVENT_LABELS,
+    FINANCE,
+    OPEN_STATUSES,
+    REVIEWERS,
+    TRANSITIONS,
+    StaleClaim,
+    Status,
+    TransitionNotAllowed,
+    allowed_actions,
+    groups_of,
+    possible_assignees,
+    refusal_of,
+    refusals,
+)
 
-# The console's groups are declared in helpcenter.roles; decisions here are guarded by their names.
-REVIEWERS = roles.REFUND_REVIEWERS
-FINANCE = roles.FINANCE
-AGENTS = roles.AGENTS
+# Importable from here as before: the roles' names, the choices and the claim's exceptions.
+__all__ = [
+    "AGENTS",
+    "EVENT_LABELS",
+    "ClaimFeedback",
+    "ClaimNote",
+    "FINANCE",
+    "REVIEWERS",
+    "Evidence",
+    "evidence_path",
+    "PaymentMethod",
+    "Reason",
+    "StaleClaim",
+    "TransitionNotAllowed",
+]
+
 STATUS_SALT = "refunds.status"
 STATUS_LINK = privacy.PrivateLink(salt=STATUS_SALT, url_name="refunds:status", email_field="email")
+# Still with the reviewers: a verdict may be re-assessed; after a decision it stays as decided.
+UNDER_REVIEW = (Status.SUBMITTED, Status.INFO_REQUESTED)
 
 
-class TransitionNotAllowed(Exception):
-    """A move the state machine does not allow from the claim's current state (nothing changed)."""
+class DuplicateClaim(Exception):
+    """An open claim for the same charge exists: the new one was not filed."""
 
-
-class StaleClaim(TransitionNotAllowed):
-    """Someone else changed the claim since it was loaded (nothing changed)."""
+    def __init__(self, existing: RefundClaim) -> None:
+        super().__init__(existing.reference)
+        self.existing = existing
 
 
 def new_reference() -> str:
     return privacy.new_reference("RF")
-
-
-class Reason(models.TextChoices):
-    DUPLICATE_CHARGE = "duplicate_charge", _("Charged twice for the same thing")
-    SERVICE_UNAVAILABLE = "service_unavailable", _("The service did not work")
-    WITHDRAWAL_WITHIN_7_DAYS = "withdrawal_within_7_days", _("Cancel an unused purchase within 7 days")
-    UNRECOGNISED_CHARGE = "unrecognised_charge", _("A charge I do not recognise")
-    OTHER = "other", _("Other (for example the rest of a month after cancelling)")
 
 
 class PolicyRuleQuerySet(models.QuerySet):
@@ -94,10 +125,27 @@ class PolicyRule(models.Model):
         language = current_language()
         return (self.hint_en if language == "en" else self.hint_ko) or self.hint_ko
 
+    def publish(self, by) -> int:
+        """Put this rule in force as the reason's next version and re-assess the claims still
+        under review for that reason; returns how many were re-assessed. Decided claims keep the
+        verdict and the rule they were decided under."""
+        with transaction.atomic():
+            latest = PolicyRule.objects.filter(reason=self.reason).aggregate(v=Max("version"))["v"] or 0
+            self.pk = None  # never rewrite a rule a past decision points to
+            self._state.adding = True
+            self.version = latest + 1
+            self.created_at = timezone.now()
+            self.created_by = by
+            self.save()
+            open_claims = RefundClaim.objects.filter(reason=self.reason, status__in=UNDER_REVIEW)
+            for claim in open_claims:
+                claim.record_assessment(RefundClaim.AssessedBecause.RULE_CHANGED, by)
+        return len(open_claims)
+
 
 class ClaimQuerySet(models.QuerySet):
     def open(self) -> ClaimQuerySet:
-        return self.filter(status__in=RefundClaim.OPEN_STATUSES)
+        return self.filter(status__in=OPEN_STATUSES)
 
     def open_duplicate_of(self, email: str, charge_date, amount) -> RefundClaim | None:
         """An open claim for the same charge: a second one is not filed."""
@@ -108,18 +156,19 @@ class ClaimQuerySet(models.QuerySet):
         # customer's information is never overdue.
         now = now or timezone.now()
         limit = now - timedelta(days=settings.REFUNDS_OVERDUE_DAYS)
-        return self.filter(
-            status__in=[RefundClaim.Status.SUBMITTED, RefundClaim.Status.APPROVED], status_changed_at__lt=limit
-        )
+        return self.filter(status__in=[Status.SUBMITTED, Status.APPROVED], status_changed_at__lt=limit)
+
+    def past_answer_deadline(self, today: datetime.date | None = None) -> ClaimQuerySet:
+        """Waiting for the customer past the day their answer was due (see answer_deadline)."""
+        today = today or timezone.localdate()
+        first_day_too_late = today - timedelta(days=settings.REFUNDS_NO_ANSWER_DAYS)
+        cutoff = timezone.make_aware(datetime.datetime.combine(first_day_too_late, datetime.time.min))
+        return self.filter(status=Status.INFO_REQUESTED, info_requested_at__lt=cutoff)
 
 
 class RefundClaim(models.Model):
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted, under review")
-        INFO_REQUESTED = "info_requested", _("Waiting for your information")
-        APPROVED = "approved", _("Approved")
-        DENIED = "denied", _("Denied")
-        PAID = "paid", _("Paid")
+    Status = Status
+    PaymentMethod = PaymentMethod
 
     class Plan(models.TextChoices):
         PREMIUM_INDIVIDUAL = "premium_individual", _("Premium Individual")
@@ -127,14 +176,13 @@ class RefundClaim(models.Model):
         PREMIUM_FAMILY = "premium_family", _("Premium Family")
         PREMIUM_STUDENT = "premium_student", _("Premium Student")
 
-    class PaymentMethod(models.TextChoices):
-        CARD = "card", _("Credit or debit card")
-        PHONE_BILL = "phone_bill", _("Phone bill")
-        APP_STORE = "app_store", _("App Store or Google Play")
-        OTHER = "other", _("Other (KakaoPay, Naver Pay, bank transfer…)")
+    class AssessedBecause(models.TextChoices):
+        FILED = "filed", _("filed")
+        REVIEWER = "reviewer", _("a reviewer asked")
+        RULE_CHANGED = "rule_changed", _("the policy rule changed")
 
-    OPEN_STATUSES = [Status.SUBMITTED, Status.INFO_REQUESTED, Status.APPROVED]
-    DECIDED_STATUSES = [Status.APPROVED, Status.DENIED, Status.PAID]
+    OPEN_STATUSES = list(OPEN_STATUSES)
+    DECIDED_STATUSES = list(DECIDED_STATUSES)
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, default=new_reference, editable=False)
     email = models.EmailField(_("account e-mail"), db_index=True)
@@ -144,7 +192,7 @@ class RefundClaim(models.Model):
     amount = models.DecimalField(
         _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
-    currency = models.CharField(_("currency"), max_length=3, default="KRW")
+    currency = models.CharField(_("currency"), max_length=3, default="KRW", validators=[validate_currency])
     payment_method = models.CharField(_("payment method"), max_length=20, choices=PaymentMethod.choices)
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
     description = models.TextField(_("what happened"), max_length=5000, blank=True)
@@ -164,7 +212,19 @@ class RefundClaim(models.Model):
         related_name="assigned_refund_claims",
         verbose_name=_("assignee"),
     )
+    # The verdict is taken when the claim is filed and only taken again when a reviewer asks or the
+    # rule changes; these say when, under which rule version, why and by whom.
     within_policy = models.BooleanField(_("within policy"), null=True, editable=False)
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True, editable=False)
+    assessed_rule = models.ForeignKey(
+        PolicyRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    assessed_because = models.CharField(
+        _("assessed because"), max_length=20, choices=AssessedBecause.choices, blank=True, editable=False
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     appealed = models.BooleanField(_("appealed"), default=False, editable=False)
     denied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -187,6 +247,17 @@ class RefundClaim(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("refund claim")
         verbose_name_plural = _("refund claims")
+        constraints = [
+            # The open-duplicate rule is the database's to keep: a check before the insert lets two
+            # requests posted at the same moment both through.
+            models.UniqueConstraint(
+                Lower("email"),
+                "charge_date",
+                "amount",
+                condition=Q(status__in=list(OPEN_STATUSES)),
+                name="one_open_claim_per_charge",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.get_reason_display()})"
@@ -194,29 +265,29 @@ class RefundClaim(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.description = mask_sensitive(self.description)
         self.username = mask_sensitive(self.username)
-        if self.status in (self.Status.SUBMITTED, self.Status.INFO_REQUESTED) or self.within_policy is None:
-            from refunds.policy import assess  # the policy module reads claims; import here avoids a cycle
-
-            self.within_policy = assess(self).within_policy
         super().save(*args, **kwargs)
 
     @classmethod
     def file(cls, claim: RefundClaim, evidence=()) -> RefundClaim:
-        """File a new claim from the public form: the claim, its first event, files and e-mail."""
-        with transaction.atomic():
-            claim.status = cls.Status.SUBMITTED
-            claim.language = current_language()
-            claim.save()
-            event = ClaimEvent.objects.create(
-                claim=claim, action="submit", from_status="", to_status=cls.Status.SUBMITTED, note=""
-            )
-            for upload, content_type in evidence:
-                Evidence.store(claim, upload, content_type, event=event)
-            if evidence:
-                claim.save()  # re-assess now that the evidence is there
-            from refunds import notifications
-
-            notifications.claim_filed(claim)
+        """File a new claim from the public form: the claim, its first event, files, the policy
+        verdict and the e-mail. Raises DuplicateClaim when the same charge has an open claim."""
+        try:
+            with transaction.atomic():
+                claim.status = Status.SUBMITTED
+                claim.language = current_language()
+                claim.save()
+                event = ClaimEvent.objects.create(
+                    claim=claim, action="submit", from_status="", to_status=Status.SUBMITTED, note=""
+                )
+                for upload, content_type in evidence:
+                    Evidence.store(claim, upload, content_type, event=event)
+                claim.record_assessment(cls.AssessedBecause.FILED)
+                notifications.claim_filed(claim)
+        except IntegrityError:
+            existing = cls.objects.open_duplicate_of(claim.email, claim.charge_date, claim.amount)
+            if existing is None:
+                raise
+            raise DuplicateClaim(existing) from None
         return claim
 
     # --- links ----------------------------------------------------------------------------------
@@ -234,164 +305,163 @@ class RefundClaim(models.Model):
     def status_url(self) -> str:
         return STATUS_LINK.url(self)
 
-    # --- who may do what --------------------------------------------------------------------------
-
-    @staticmethod
-    def _in_group(user, group: str) -> bool:
-        # Group membership only: a superuser decides claims after joining the group, like anyone else.
-        return bool(user and user.is_active and user.groups.filter(name=group).exists())
+    # --- who may do what (the table's answers for this claim) -------------------------------------
 
     def available_actions(self, user) -> list[str]:
         """The transitions this agent may make now: exactly the buttons the admin shows."""
-        actions = []
-        reviewer = self._in_group(user, REVIEWERS) and not (self.appealed and user == self.denied_by)
-        if reviewer and self.status == self.Status.SUBMITTED:
-            actions += ["request_info", "approve", "deny"]
-        elif reviewer and self.status == self.Status.INFO_REQUESTED:
-            actions += ["deny"]
-        if self.status == self.Status.APPROVED and self._in_group(user, FINANCE) and user != self.approved_by:
-            actions.append("mark_paid")
-        return actions
+        return allowed_actions(self, user)
 
-    def _require(self, user, action: str) -> None:
-        if action not in self.available_actions(user):
-            if self.status not in TRANSITIONS[action]:
-                raise TransitionNotAllowed(
-                    _("A claim that is “%(status)s” cannot be moved that way.") % {"status": self.get_status_display()}
-                )
-            if action == "mark_paid" and user == self.approved_by:
-                raise PermissionDenied(_("The person who approved a refund cannot also mark it paid."))
-            if self.appealed and user == self.denied_by:
-                raise PermissionDenied(_("The reviewer who denied this claim cannot decide its appeal."))
-            raise PermissionDenied(_("You are not allowed to do that."))
+    def refusals(self, user) -> list[str]:
+        """Why this agent has no button for a step the claim could take next."""
+        return refusals(self, user)
+
+    def possible_assignees(self) -> models.QuerySet:
+        """The staff who may take one of the claim's next steps."""
+        return possible_assignees(self)
 
     # --- the transitions --------------------------------------------------------------------------
 
-    def _move(self, action: str, actor, note: str, changes: dict, files=()) -> ClaimEvent:
-        """Move to the action's target state if the claim is still in the state (and version) this
-        copy saw; otherwise raise StaleClaim. Status, fields and event commit together."""
-        target = TARGETS[action]
+    def _take(self, action: str, by, note: str, changes: dict | None = None, files=()) -> ClaimEvent:
+        """Check the step against the table, then move to its target if the claim is still in the
+        state (and version) this copy saw; otherwise raise StaleClaim. Status, fields and event
+        commit together."""
+        row = TRANSITIONS[action]
+        if (refusal := refusal_of(self, row, by)) is not None:
+            raise refusal
+        if problem := row.note_problem(note, files):
+            raise TransitionNotAllowed(problem)
+        changes = dict(changes or {})
+        if row.recorded_in:
+            changes[row.recorded_in] = note.strip()
         now = timezone.now()
-        with transaction.atomic():
-            updated = RefundClaim.objects.filter(pk=self.pk, version=self.version, status=self.status).update(
-                status=target, version=self.version + 1, status_changed_at=now, **changes
-            )
-            if updated != 1:
-                raise StaleClaim(_("Someone else changed this claim a moment ago. Reload it and try again."))
-            event = ClaimEvent.objects.create(
-                claim=self,
-                from_status=self.status,
-                to_status=target,
-                actor=actor,
-                note=mask_sensitive(note),
-                action=action,
-                policy_rule=self.current_rule() if action in ("approve", "deny") else None,
-                created_at=now,
-            )
-            for upload, content_type in files:
-                Evidence.store(self, upload, content_type, event=event)
-            self.status, self.version, self.status_changed_at = target, self.version + 1, now
-            for name, value in changes.items():
-                setattr(self, name, value)
-            from refunds import notifications
-
-            notifications.status_changed(self, event)
+        try:
+            with transaction.atomic():
+                updated = RefundClaim.objects.filter(pk=self.pk, version=self.version, status=self.status).update(
+                    status=row.target, version=self.version + 1, status_changed_at=now, **changes
+                )
+                if updated != 1:
+                    raise StaleClaim(_("Someone else changed this claim a moment ago. Reload it and try again."))
+                event = ClaimEvent.objects.create(
+                    claim=self,
+                    from_status=self.status,
+                    to_status=row.target,
+                    actor=by,
+                    note=mask_sensitive(note),
+                    action=action,
+                    policy_rule=self.current_rule() if action in ("approve", "deny") else None,
+                    created_at=now,
+                )
+                for upload, content_type in files:
+                    Evidence.store(self, upload, content_type, event=event)
+                self.status, self.version, self.status_changed_at = row.target, self.version + 1, now
+                for name, value in changes.items():
+                    setattr(self, name, value)
+                notifications.status_changed(self, event)
+        except IntegrityError:
+            # Only an appeal re-opens a claim, and a new claim for the same charge may have been
+            # filed after the denial: that one is the open one now.
+            if self.status == row.target or not self._has_open_twin():
+                raise
+            raise TransitionNotAllowed(
+                _("Another refund request for this charge is open; it is reviewed there.")
+            ) from None
         return event
 
+    def _has_open_twin(self) -> bool:
+        twin = RefundClaim.objects.open_duplicate_of(self.email, self.charge_date, self.amount)
+        return twin is not None and twin.pk != self.pk
+
     def request_info(self, by, note: str) -> ClaimEvent:
-        self._require(by, "request_info")
-        if not note.strip():
-            raise TransitionNotAllowed(_("Tell the customer what is missing."))
-        return self._move(
-            "request_info",
-            by,
-            note,
-            {"info_request": note, "info_requested_at": timezone.now(), "reminder_sent_at": None},
-        )
+        return self._take("request_info", by, note, {"info_requested_at": timezone.now(), "reminder_sent_at": None})
 
     def provide_info(self, note: str, files=()) -> ClaimEvent:
-        if self.status != self.Status.INFO_REQUESTED:
-            raise TransitionNotAllowed(_("No information was asked for on this claim."))
-        if not note.strip() and not files:
-            raise TransitionNotAllowed(_("Please write an answer or attach a file."))
-        return self._move("provide_info", None, note, {}, files)
+        return self._take("provide_info", None, note, files=files)
 
     def approve(self, by, note: str = "") -> ClaimEvent:
-        self._require(by, "approve")
-        return self._move("approve", by, note, {"approved_by_id": by.pk, "approved_at": timezone.now()})
+        return self._take("approve", by, note, {"approved_by_id": by.pk, "approved_at": timezone.now()})
 
     def deny(self, by, reason: str) -> ClaimEvent:
-        self._require(by, "deny")
-        if not reason.strip():
-            raise TransitionNotAllowed(_("A denial needs a reason; it is sent to the customer."))
-        return self._move("deny", by, reason, {"denied_by_id": by.pk, "denial_reason": reason})
+        return self._take("deny", by, reason, {"denied_by_id": by.pk})
 
     def mark_paid(self, by, payment_reference: str) -> ClaimEvent:
-        self._require(by, "mark_paid")
-        if not payment_reference.strip():
-            raise TransitionNotAllowed(_("Enter the payment reference."))
-        return self._move(
-            "mark_paid",
-            by,
-            payment_reference,
-            {"payment_reference": payment_reference.strip(), "paid_at": timezone.now()},
-        )
+        return self._take("mark_paid", by, payment_reference, {"paid_at": timezone.now()})
 
     def appeal(self, note: str, files=()) -> ClaimEvent:
-        if self.status != self.Status.DENIED:
-            raise TransitionNotAllowed(_("Only a denied claim can be appealed."))
-        if self.appealed:
-            raise TransitionNotAllowed(_("This claim has already been appealed once."))
-        if not note.strip():
-            raise TransitionNotAllowed(_("Please explain why the decision should change."))
-        return self._move("appeal", None, note, {"appealed": True}, files)
+        return self._take("appeal", None, note, {"appealed": True}, files)
 
     def deny_for_no_answer(self) -> ClaimEvent:
         """The scheduled command's denial when the customer never sent what was asked for."""
-        if self.status != self.Status.INFO_REQUESTED:
-            raise TransitionNotAllowed(_("Only a claim waiting for information expires."))
         with translation.override(self.language):  # the reason is sent to the customer, in their language
             reason = str(_("No answer: we did not receive the information we asked for."))
-        return self._move("deny", None, reason, {"denial_reason": reason})
+        return self._take("deny_for_no_answer", None, reason)
 
-    # --- what reviewers and customers see -----------------------------------------------------------
+    # --- the policy verdict ---------------------------------------------------------------------
 
     def current_rule(self) -> PolicyRule | None:
         return PolicyRule.objects.filter(reason=self.reason).order_by("-version").first()
 
-    def payout_window(self):
-        from refunds.policy import payout_window
+    def record_assessment(self, because: str, by=None) -> Assessment:
+        """Assess under the rule in force now and keep the verdict, with when, why and by whom."""
+        now = timezone.now()
+        rule = self.current_rule()
+        verdict = assess(self, rule, now)
+        fields = {
+            "within_policy": verdict.within_policy,
+            "assessed_at": now,
+            "assessed_rule": rule,
+            "assessed_because": because,
+            "assessed_by": by,
+        }
+        # An UPDATE of these fields only: the status and version belong to the transitions.
+        RefundClaim.objects.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        return verdict
 
+    def may_be_reassessed_by(self, user) -> bool:
+        return self.status in UNDER_REVIEW and REVIEWERS in groups_of(user)
+
+    def reassess(self, by) -> Assessment:
+        """A reviewer asks for the verdict again, under the rule in force now."""
+        if REVIEWERS not in groups_of(by):
+            raise PermissionDenied(_("Only refund reviewers re-assess a claim."))
+        if self.status not in UNDER_REVIEW:
+            raise TransitionNotAllowed(_("A decided claim keeps the verdict it was decided under."))
+        return self.record_assessment(self.AssessedBecause.REVIEWER, by)
+
+    def assessment(self) -> Assessment | None:
+        """The recorded verdict with its reasons, as it was when it was taken."""
+        if self.assessed_at is None:
+            return None
+        return assess(self, self.assessed_rule, self.assessed_at)
+
+    # --- what reviewers and customers see -----------------------------------------------------------
+
+    @property
+    def status_label(self) -> str:
+        if self.status == Status.SUBMITTED and self.appealed:
+            return str(_("Appeal under review"))
+        return str(self.get_status_display())
+
+    def answer_deadline(self) -> datetime.date | None:
+        """The last day the customer can answer an information request; the claim is closed as
+        denied for no answer on the next run of refund_reminders after it."""
+        if self.status != Status.INFO_REQUESTED or self.info_requested_at is None:
+            return None
+        return timezone.localdate(self.info_requested_at) + timedelta(days=settings.REFUNDS_NO_ANSWER_DAYS)
+
+    def payout_window(self):
         return payout_window(self.approved_at) if self.approved_at else None
 
     def is_overdue_at(self, now) -> bool:
         """Waiting on us for more than REFUNDS_OVERDUE_DAYS in one state; the clock stops while the
         claim waits for the customer (info_requested) and after the decision."""
         limit = now - timedelta(days=settings.REFUNDS_OVERDUE_DAYS)
-        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED) and self.status_changed_at < limit
+        return self.status in (Status.SUBMITTED, Status.APPROVED) and self.status_changed_at < limit
 
     @property
     def is_decided(self) -> bool:
-        return self.status in self.DECIDED_STATUSES
-
-
-# Where each action may start, and where it leads.
-TRANSITIONS = {
-    "request_info": [RefundClaim.Status.SUBMITTED],
-    "provide_info": [RefundClaim.Status.INFO_REQUESTED],
-    "approve": [RefundClaim.Status.SUBMITTED],
-    "deny": [RefundClaim.Status.SUBMITTED, RefundClaim.Status.INFO_REQUESTED],
-    "mark_paid": [RefundClaim.Status.APPROVED],
-    "appeal": [RefundClaim.Status.DENIED],
-}
-TARGETS = {
-    "request_info": RefundClaim.Status.INFO_REQUESTED,
-    "provide_info": RefundClaim.Status.SUBMITTED,
-    "approve": RefundClaim.Status.APPROVED,
-    "deny": RefundClaim.Status.DENIED,
-    "mark_paid": RefundClaim.Status.PAID,
-    "appeal": RefundClaim.Status.SUBMITTED,
-}
+        return self.status in DECIDED_STATUSES
 
 
 class ClaimEvent(models.Model):
@@ -419,95 +489,5 @@ class ClaimEvent(models.Model):
     @property
     def label(self) -> str:
         """What happened, in the customer's words: two steps can lead to the same status."""
-        return str(EVENT_LABELS.get(self.action, self.get_to_status_display()))
-
-
-EVENT_LABELS = {
-    "submit": _("Refund request received"),
-    "request_info": _("More information requested"),
-    "provide_info": _("Your information received"),
-    "approve": _("Approved"),
-    "deny": _("Denied"),
-    "mark_paid": _("Refund paid"),
-    "appeal": _("Appeal received"),
-}
-
-
-def evidence_path(instance: Evidence, filename: str) -> str:
-    return f"refunds/{timezone.now():%Y/%m}/{secrets.token_hex(12)}"
-
-
-class Evidence(models.Model):
-    claim = models.ForeignKey(RefundClaim, on_delete=models.CASCADE, related_name="evidence")
-    event = models.ForeignKey(ClaimEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="files")
-    file = models.FileField(upload_to=evidence_path)
-    filename = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
-
-    def __str__(self) -> str:
-        return self.filename
-
-    @classmethod
-    def store(cls, claim: RefundClaim, upload, content_type: str, event: ClaimEvent | None = None) -> Evidence:
-        item = cls(
-            claim=claim,
-            event=event,
-            filename=mask_sensitive(upload.name)[:255],
-            content_type=content_type,
-            size=upload.size,
-        )
-        item.file.save(upload.name, upload, save=False)
-        item.save()
-        return item
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
-
-
-class ClaimNote(models.Model):
-    """An agent's internal comment on a claim (Agents may comment; only reviewers decide)."""
-
-    claim = models.ForeignKey(RefundClaim, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("by"))
-    body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at"]
-        verbose_name = _("internal comment")
-        verbose_name_plural = _("internal comments")
-
-    def __str__(self) -> str:
-        return f"{self.claim.reference}: {self.body[:40]}"
-
-
-class ClaimFeedback(models.Model):
-    """How the service was, asked after the decision and kept apart from whether the customer
-    agrees with it, so agents are not rated for the policy."""
-
-    class Agreement(models.TextChoices):
-        YES = "yes", _("Yes")
-        PARTLY = "partly", _("Partly")
-        NO = "no", _("No")
-
-    claim = models.OneToOneField(RefundClaim, on_delete=models.CASCADE, related_name="feedback")
-    clarity = models.PositiveSmallIntegerField(_("clarity"), choices=[(i, str(i)) for i in range(1, 6)])
-    speed = models.PositiveSmallIntegerField(_("speed"), choices=[(i, str(i)) for i in range(1, 6)])
-    agrees_with_decision = models.CharField(_("agrees with the decision"), max_length=10, choices=Agreement.choices)
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("service feedback")
-        verbose_name_plural = _("service feedback")
-
-    def __str__(self) -> str:
-        return f"{self.claim.reference}: clarity {self.clarity}, speed {self.speed}"
+        label = EVENT_LABELS.get(self.action)
+        return str(label) if label else str(self.get_to_status_display())

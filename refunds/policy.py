@@ -12,8 +12,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import holidays
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class Reason(models.TextChoices):
+    DUPLICATE_CHARGE = "duplicate_charge", gettext_lazy("Charged twice for the same thing")
+    SERVICE_UNAVAILABLE = "service_unavailable", gettext_lazy("The service did not work")
+    WITHDRAWAL_WITHIN_7_DAYS = "withdrawal_within_7_days", gettext_lazy("Cancel an unused purchase within 7 days")
+    UNRECOGNISED_CHARGE = "unrecognised_charge", gettext_lazy("A charge I do not recognise")
+    OTHER = "other", gettext_lazy("Other (for example the rest of a month after cancelling)")
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", gettext_lazy("Credit or debit card")
+    PHONE_BILL = "phone_bill", gettext_lazy("Phone bill")
+    APP_STORE = "app_store", gettext_lazy("App Store or Google Play")
+    OTHER = "other", gettext_lazy("Other (KakaoPay, Naver Pay, bank transfer…)")
+
 
 PAYOUT_FIRST_BUSINESS_DAY = 5
 PAYOUT_LAST_BUSINESS_DAY = 10
@@ -65,30 +83,32 @@ class Assessment:
     rule_version: int | None = None
 
 
-def assess(claim, rule=None) -> Assessment:
-    """Within policy or not, and why, under the given rule (default: the one in force)."""
-    from refunds.models import RefundClaim
+def assess(claim, rule, as_of: datetime) -> Assessment:
+    """Within policy or not, and why, under `rule` with what the claim held at `as_of`.
 
-    rule = rule or claim.current_rule()
+    The days since the charge are counted to the day the claim was filed, whenever this runs: a
+    withdrawal filed on day 6 stays within 7 days however late a reviewer or a rule change looks at
+    it again. Evidence counts when it had arrived by `as_of`, so an assessment can be repeated and
+    reads the same.
+    """
     if rule is None:
         return Assessment(False, [_("No policy rule exists for this reason yet.")])
     reasons = []
     within = rule.eligible
     if not rule.eligible:
         reasons.append(_("The policy does not refund this reason."))
-    today = timezone.localdate()
     if rule.max_days_since_charge is not None and claim.charge_date:
-        days = (today - claim.charge_date).days
+        days = (timezone.localdate(claim.created_at) - claim.charge_date).days
         if days > rule.max_days_since_charge:
             within = False
             reasons.append(
-                _("Charged %(days)d days ago; the limit is %(limit)d days.")
+                _("Charged %(days)d days before the claim was filed; the limit is %(limit)d days.")
                 % {"days": days, "limit": rule.max_days_since_charge}
             )
-    if rule.evidence_required and claim.pk and not claim.evidence.exists():
+    if rule.evidence_required and not (claim.pk and claim.evidence.filter(created_at__lte=as_of).exists()):
         within = False
         reasons.append(_("Evidence is required and none was attached."))
-    if claim.payment_method == RefundClaim.PaymentMethod.APP_STORE:
+    if claim.payment_method == PaymentMethod.APP_STORE:
         within = False
         reasons.append(_("App-store purchases are refunded by Apple or Google, not by us."))
     if within:

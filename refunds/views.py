@@ -13,7 +13,7 @@ from helpcenter.lookup import send_fresh_link
 from helpcenter.privacy import LinkExpired
 from refunds import notifications
 from refunds.forms import AppealForm, ClaimForm, FeedbackForm, ProvideInfoForm
-from refunds.models import ClaimFeedback, Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
+from refunds.models import ClaimFeedback, DuplicateClaim, Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
 
 
 def new_claim(request: HttpRequest) -> HttpResponse:
@@ -23,11 +23,12 @@ def new_claim(request: HttpRequest) -> HttpResponse:
         if not ratelimit.allow(request, address=data["email"]):
             messages.error(request, _("Too many requests from your connection. Please try again in an hour."))
             return render(request, "refunds/new_claim.html", _form_context(form))
-        existing = RefundClaim.objects.open_duplicate_of(data["email"], data["charge_date"], data["amount"])
-        if existing is not None:
+        try:
+            claim = RefundClaim.file(form.save(commit=False), data.get("evidence") or [])
+        except DuplicateClaim as duplicate:
             # Not filed twice. The link goes to the account's address only, and the page does not
             # name the claim: knowing a charge's details must not open someone else's claim.
-            notifications.status_link(existing)
+            notifications.status_link(duplicate.existing)
             messages.warning(
                 request,
                 _(
@@ -35,8 +36,7 @@ def new_claim(request: HttpRequest) -> HttpResponse:
                     "account e-mail address; you can follow it and add information there."
                 ),
             )
-            return render(request, "refunds/new_claim.html", _form_context(form, duplicate=existing))
-        claim = RefundClaim.file(form.save(commit=False), data.get("evidence") or [])
+            return render(request, "refunds/new_claim.html", _form_context(form, duplicate=duplicate.existing))
         messages.success(
             request, _("We received your refund request. This page shows every step; we also e-mailed you its link.")
         )
@@ -134,4 +134,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
         lambda reference, email: RefundClaim.objects.filter(reference=reference, email__iexact=email).first(),
         notifications.status_link,
         "refunds:lookup",
+        title=_("Find your refund request"),
+        reference_example="RF-7K3M9QX",
     )

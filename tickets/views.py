@@ -133,6 +133,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
         lambda reference, email: Ticket.objects.filter(reference=reference, requester_email__iexact=email).first(),
         notifications.tracking_link,
         "tickets:lookup",
+        title=_("Find your request"),
+        reference_example="HC-7K3M9QX",
     )
 
 

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 from helpcenter.roles import set_up_roles
 from outbox.models import OutgoingEmail
 from refunds.models import FINANCE, REVIEWERS, PolicyRule, RefundClaim
-from refunds.policy import assess, payout_window
+from refunds.policy import payout_window
 from refunds.setup import ensure_policy_rules
 from tests.browser.helpers import PASSWORD, admin_login, korean, screenshot, write_png
 
@@ -62,7 +62,7 @@ def event_label(action: str) -> str:
     """The timeline's name for a step, as the customer reads it in Korean."""
     from django.utils import translation
 
-    from refunds.models import EVENT_LABELS
+    from refunds.transitions import EVENT_LABELS
 
     with translation.override("ko"):
         return str(EVENT_LABELS[action])
@@ -146,7 +146,7 @@ def test_claim_info_request_answer_approval_and_payment(page: Page, new_context,
     assessment = reviewer_a.locator("#assessment")
     expect(assessment).to_contain_text(korean("Within policy"))
     with translation.override("ko"):
-        reasons = [str(reason) for reason in assess(claim).reasons]
+        reasons = [str(reason) for reason in claim.assessment().reasons]
     for reason in reasons:
         expect(assessment).to_contain_text(reason)
     expect(reviewer_a.locator("#transitions a[data-transition]")).to_have_count(3)  # request info, approve, deny
@@ -254,3 +254,19 @@ def test_a_reviewer_cannot_approve_on_a_stale_confirmation_page(page: Page, new_
     claim.refresh_from_db()
     assert claim.status == "approved" and claim.approved_by == staff["reviewer_a"]
     assert claim.events.filter(action="approve").count() == 1
+
+
+def test_choosing_an_app_store_payment_points_to_the_store(page: Page, site, staff):
+    page.goto(f"{site}/ko/refunds/")
+    pointer = page.locator("#store-refund-hint")
+    expect(pointer).to_be_hidden()
+    page.locator("#id_payment_method").select_option("app_store")
+    expect(pointer).to_be_visible()
+    expect(pointer).to_have_text(
+        korean(
+            "Apple or Google refunds App Store and Google Play purchases; we cannot. Ask at reportaproblem.apple.com, "
+            "or in your Google Play order history."
+        )
+    )
+    page.locator("#id_payment_method").select_option("card")
+    expect(pointer).to_be_hidden()

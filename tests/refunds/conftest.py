@@ -43,6 +43,13 @@ def agent(db):
     return member("agent", AGENTS)
 
 
+@pytest.fixture
+def editor(db):
+    """A stranger to refunds: an FAQ editor with staff access and no refund role."""
+    Group.objects.get_or_create(name="Editors")
+    return member("editor", "Editors")
+
+
 def make_claim(**overrides) -> RefundClaim:
     fields = {
         "email": "hong@example.com",

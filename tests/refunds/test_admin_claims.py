@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import datetime
+import html as html_lib
+import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from refunds.models import ClaimNote, RefundClaim
+from refunds.models import ClaimEvent, ClaimNote, RefundClaim
+from refunds.transitions import TRANSITIONS
 from tests.refunds.conftest import make_claim
 from tickets.models import Ticket
 
@@ -17,18 +20,32 @@ def change_page(client, claim) -> str:
 
 
 def buttons(html: str) -> set[str]:
-    import re
-
     return set(re.findall(r'data-transition="(\w+)"', html))
 
 
-def test_each_agent_sees_exactly_the_buttons_they_may_use(client, claim, reviewer, finance, agent):
+def ko(message) -> str:
+    with translation.override("ko"):
+        return translation.gettext(message) if isinstance(message, str) else str(message)
+
+
+def refusals(html: str) -> list[str]:
+    found = re.search(r'<ul class="refusals">(.*?)</ul>', html, re.S)
+    return [html_lib.unescape(item) for item in re.findall(r"<li>(.*?)</li>", found.group(1))] if found else []
+
+
+def flashed(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_each_agent_sees_exactly_the_buttons_they_may_use(client, claim, reviewer, finance, agent, editor):
     client.force_login(reviewer)
     assert buttons(change_page(client, claim)) == {"request_info", "approve", "deny"}
     client.force_login(finance)
     assert buttons(change_page(client, claim)) == set()
     client.force_login(agent)
     assert buttons(change_page(client, claim)) == set()
+    client.force_login(editor)  # no refund permission: not even the page
+    assert client.get(f"/admin/refunds/refundclaim/{claim.pk}/change/").status_code == 403
     claim.approve(reviewer, "")
     client.force_login(finance)
     assert buttons(change_page(client, claim)) == {"mark_paid"}
@@ -40,8 +57,9 @@ def test_a_transition_goes_through_a_confirmation_with_its_form(client, claim, r
     client.force_login(reviewer)
     url = f"/admin/refunds/refundclaim/{claim.pk}/transition/deny/"
     confirm = client.get(url).content.decode()
-    assert "Are you sure" in confirm or "확실" in confirm
-    assert 'name="note"' in confirm
+    assert ko("Are you sure? The customer will be e-mailed.") in confirm
+    label = ko(TRANSITIONS["deny"].note_label)
+    assert re.search(rf'<label for="id_note"[^>]*>{re.escape(label)}:</label>\s*<textarea name="note"', confirm)
     response = client.post(url, {"note": "중복이 아닙니다.", "version": claim.version}, follow=True)
     claim.refresh_from_db()
     assert claim.status == "denied" and claim.denial_reason == "중복이 아닙니다."
@@ -67,13 +85,12 @@ def test_acting_on_a_stale_page_gets_a_clear_error(client, claim, reviewer, seco
         {"note": "영수증?", "version": stale_version},
         follow=True,
     )
-    html = response.content.decode()
-    assert "Someone else changed this claim" in html or "다른 사람" in html
+    assert flashed(response) == [ko("Someone else changed this claim a moment ago. Reload it and try again.")]
     claim.refresh_from_db()
     assert claim.status == "approved"
 
 
-def test_the_claim_page_shows_evidence_assessment_history_and_tickets(client, reviewer):
+def test_the_claim_page_shows_evidence_assessment_and_history(client, reviewer):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 50
@@ -87,15 +104,66 @@ def test_the_claim_page_shows_evidence_assessment_history_and_tickets(client, re
         reason="duplicate_charge",
     )
     RefundClaim.file(claim, [(SimpleUploadedFile("명세서.png", png), "image/png")])
-    Ticket.objects.create(subject="결제 문의", requester_email="HONG@example.com")
     client.force_login(reviewer)
     html = change_page(client, claim)
-    assert "명세서.png" in html and "<img" in html
-    assert 'id="assessment"' in html and ("Within policy" in html or "정책 범위" in html)
-    assert 'id="timeline"' in html
-    assert "결제 문의" in html
     evidence = claim.evidence.get()
+    assert 'alt="명세서.png"' in html and f'src="/admin/refunds/refundclaim/evidence/{evidence.pk}/"' in html
+    assert re.search(r'<strong class="verdict" [^>]*>' + re.escape(ko("Within policy")) + "</strong>", html)
+    assert f"<li>{ko('Meets every condition of the rule.')}</li>" in html
+    timeline = html[html.index('id="timeline"') : html.index("</table>", html.index('id="timeline"'))]
+    assert timeline.count("<tr>") == 2  # the header and the filing
     assert client.get(f"/admin/refunds/refundclaim/evidence/{evidence.pk}/").status_code == 200
+
+
+def test_only_those_who_may_read_tickets_see_the_customers_tickets(client, claim, reviewer, finance, agent):
+    Ticket.objects.create(subject="결제 문의", requester_email="HONG@example.com")
+    Ticket.objects.create(subject="남의 문의", requester_email="other@example.com")
+    for stranger in (reviewer, finance):  # no ticket permission: neither the section nor the subjects
+        client.force_login(stranger)
+        html = change_page(client, claim)
+        assert 'id="related-tickets"' not in html and "결제 문의" not in html
+    client.force_login(agent)  # Agents may read tickets
+    html = change_page(client, claim)
+    section = html[html.index('id="related-tickets"') : html.index("</fieldset>", html.index('id="related-tickets"'))]
+    assert re.findall(r"</a> (.*?) \(", section) == ["결제 문의"]
+
+
+def test_the_reviewer_who_denied_is_told_why_they_cannot_decide_the_appeal(
+    client, claim, reviewer, second_reviewer, agent
+):
+    claim.deny(reviewer, "증빙이 없습니다.")
+    claim.appeal("명세서를 첨부합니다.")
+    client.force_login(reviewer)
+    html = change_page(client, claim)
+    assert buttons(html) == set()
+    assert refusals(html) == [ko("The reviewer who denied this claim cannot decide its appeal.")]
+    client.force_login(second_reviewer)
+    html = change_page(client, claim)
+    assert buttons(html) == {"request_info", "approve", "deny"} and refusals(html) == []
+    client.force_login(agent)
+    assert refusals(change_page(client, claim)) == [ko("Only refund reviewers request information, approve or deny.")]
+
+
+def test_finance_is_told_why_they_cannot_pay_their_own_approval(client, claim, reviewer, finance):
+    from django.contrib.auth.models import Group
+
+    reviewer.groups.add(Group.objects.get(name="Finance"))
+    claim.approve(reviewer, "")
+    client.force_login(reviewer)
+    html = change_page(client, claim)
+    assert buttons(html) == set()
+    assert refusals(html) == [ko("The person who approved a refund cannot also mark it paid.")]
+    client.force_login(finance)
+    assert buttons(change_page(client, claim)) == {"mark_paid"}
+
+
+def test_a_paid_claim_has_nothing_left_to_decide(client, reviewer, finance):
+    from tests.refunds.conftest import in_state
+
+    claim = in_state("paid", reviewer, finance)
+    client.force_login(finance)
+    html = change_page(client, claim)
+    assert refusals(html) == [] and ko("There is nothing you can decide on this claim now.") in html
 
 
 def test_agents_can_read_and_comment_but_not_decide(client, claim, agent):
@@ -119,7 +187,8 @@ def test_agents_can_read_and_comment_but_not_decide(client, claim, agent):
     )
     claim.refresh_from_db()
     assert claim.status == "submitted"
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302
+    assert flashed(client.get(response.url))[-1] == ko("Only refund reviewers request information, approve or deny.")
 
 
 def test_reviewers_comment_on_a_claim(client, claim, reviewer):
@@ -155,3 +224,23 @@ def test_the_list_filters_and_makes_overdue_claims_stand_out(admin_client, revie
     assert late.reference in outside
     for params in [{"status__exact": "submitted"}, {"reason__exact": "other"}, {"age": "3d"}]:
         assert admin_client.get("/admin/refunds/refundclaim/", params).status_code == 200
+
+
+def test_claim_events_are_read_only_even_for_a_superuser(admin_client, client, claim, reviewer, agent, editor):
+    event = claim.events.get()
+    change_url = f"/admin/refunds/claimevent/{event.pk}/change/"
+    for who in (admin_client, client):
+        if who is client:
+            client.force_login(reviewer)
+        assert who.get("/admin/refunds/claimevent/add/").status_code == 403
+        page = who.get(change_url)
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+        assert who.post(change_url, {"note": "고쳐 씀", "to_status": "paid"}).status_code == 403
+        assert who.get(f"/admin/refunds/claimevent/{event.pk}/delete/").status_code == 403
+        assert who.post(f"/admin/refunds/claimevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.force_login(editor)  # no permission to read them at all
+    assert client.get(change_url).status_code == 403
+    client.force_login(agent)  # Agents read them
+    assert client.get(change_url).status_code == 200
+    event.refresh_from_db()
+    assert (event.note, event.to_status) == ("", "submitted") and ClaimEvent.objects.count() == 1

@@ -13,14 +13,16 @@ from refunds.models import RefundClaim, TransitionNotAllowed
 class Command(BaseCommand):
     help = (
         "For claims waiting on the customer: send a reminder after REFUNDS_REMINDER_DAYS, and deny with the "
-        "reason 'no answer' after REFUNDS_NO_ANSWER_DAYS. Run daily from cron."
+        "reason 'no answer' once the answer date (REFUNDS_NO_ANSWER_DAYS after the request) has passed. Run daily "
+        "from cron."
     )
 
     def handle(self, *args, **options):
         now = timezone.now()
         waiting = RefundClaim.objects.filter(status=RefundClaim.Status.INFO_REQUESTED)
         denied = reminded = 0
-        for claim in waiting.filter(info_requested_at__lt=now - timedelta(days=settings.REFUNDS_NO_ANSWER_DAYS)):
+        # Closed the day after the date the customer was given (RefundClaim.answer_deadline).
+        for claim in RefundClaim.objects.past_answer_deadline(timezone.localdate(now)):
             try:
                 claim.deny_for_no_answer()
                 denied += 1
