@@ -177,7 +177,7 @@ class RefundClaim(models.Model):
         PREMIUM_STUDENT = "premium_student", _("Premium Student")
 
     class AssessedBecause(models.TextChoices):
-        FILED = "filed", _("filed")
+        FILED = "filed", _("at filing")
         REVIEWER = "reviewer", _("a reviewer asked")
         RULE_CHANGED = "rule_changed", _("the policy rule changed")
 

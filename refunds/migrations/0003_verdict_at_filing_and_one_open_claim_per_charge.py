@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='refundclaim',
             name='assessed_because',
-            field=models.CharField(blank=True, choices=[('filed', 'filed'), ('reviewer', 'a reviewer asked'), ('rule_changed', 'the policy rule changed')], editable=False, max_length=20, verbose_name='assessed because'),
+            field=models.CharField(blank=True, choices=[('filed', 'at filing'), ('reviewer', 'a reviewer asked'), ('rule_changed', 'the policy rule changed')], editable=False, max_length=20, verbose_name='assessed because'),
         ),
         migrations.AddField(
             model_name='refundclaim',

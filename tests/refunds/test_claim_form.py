@@ -1,16 +1,38 @@
 from __future__ import annotations
 
 import datetime
+import html as html_lib
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.db import IntegrityError
+from django.utils import timezone, translation
 
 from outbox.models import OutgoingEmail
-from refunds.models import RefundClaim
+from refunds.models import RefundClaim, TransitionNotAllowed
+from tests.refunds.conftest import make_claim
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+DUPLICATE_ANSWER = (
+    "A refund request for this charge is already open. We have e-mailed its status link to the "
+    "account e-mail address; you can follow it and add information there."
+)
+
+
+def ko(message: str, **params) -> str:
+    with translation.override("ko"):
+        text = translation.gettext(message)
+    return text % params if params else text
+
+
+def field_errors(html: str) -> dict[str, str]:
+    """Each field's error message as the page shows it under the field."""
+    return {
+        name: html_lib.unescape(message)
+        for name, message in re.findall(r'<span id="error_1_id_(\w+)"><strong>(.*?)</strong></span>', html)
+    }
 
 
 def data(**overrides) -> dict:
@@ -61,7 +83,9 @@ def test_filing_a_claim_with_evidence(client):
     html = response.content.decode()
     assert claim.reference in html and 'data-status="submitted"' in html
     mail = OutgoingEmail.objects.get(kind="refund-filed")
-    assert mail.to == "hong@example.com" and claim.status_url() in mail.body
+    assert mail.to == "hong@example.com"
+    token = re.search(r"/ko/refunds/status/([^/\s]+)/", mail.body).group(1)  # signed afresh, so compare what it opens
+    assert RefundClaim.from_status_token(token) == claim
 
 
 def test_a_second_claim_for_the_same_open_charge_is_not_filed(client):
@@ -69,8 +93,34 @@ def test_a_second_claim_for_the_same_open_charge_is_not_filed(client):
     first = RefundClaim.objects.get()
     response = client.post("/ko/refunds/", data(email="HONG@example.com", description="또 신청"))
     assert RefundClaim.objects.count() == 1
-    assert first.reference not in response.content.decode()  # the link goes to the account's mailbox
-    assert OutgoingEmail.objects.filter(kind="refund-link", to="hong@example.com").exists()
+    html = response.content.decode()
+    assert ko(DUPLICATE_ANSWER) in html
+    assert first.reference not in html  # the link goes to the account's mailbox
+    assert OutgoingEmail.objects.filter(kind="refund-link", to="hong@example.com").count() == 1
+
+
+def test_the_database_refuses_a_second_open_claim_for_the_same_charge(claim):
+    twin = {
+        f: getattr(claim, f)
+        for f in ("username", "subscription_type", "charge_date", "amount", "payment_method", "reason")
+    }
+    with pytest.raises(IntegrityError):
+        RefundClaim.objects.create(email="Hong@Example.com", **twin)
+
+
+def test_an_appeal_cannot_reopen_a_claim_whose_charge_was_claimed_again(client, reviewer):
+    first = make_claim()
+    first.deny(reviewer, "증빙이 없습니다.")
+    make_claim(description="다시 신청합니다.")  # allowed: the first one is decided
+    with translation.override("ko"), pytest.raises(TransitionNotAllowed) as refused:
+        first.appeal("명세서를 첨부합니다.")
+    assert str(refused.value) == ko("Another refund request for this charge is open; it is reviewed there.")
+    first.refresh_from_db()
+    assert (first.status, first.appealed, first.events.count()) == ("denied", False, 2)
+    answer = client.post(f"/ko/refunds/status/{first.status_token()}/appeal/", {"note": "다시 봐 주세요."}, follow=True)
+    assert [str(m) for m in answer.context["messages"]] == [
+        ko("Another refund request for this charge is open; it is reviewed there.")
+    ]
 
 
 def test_repeating_a_duplicate_claim_cannot_flood_a_mailbox(client, settings):
@@ -89,20 +139,67 @@ def test_a_new_claim_is_allowed_once_the_first_is_decided(client, reviewer):
 
 
 @pytest.mark.parametrize(
-    "overrides, message",
+    "overrides, field, message",
     [
-        ({"amount": "-5"}, "amount"),
-        ({"charge_date": "2099-01-01"}, "future"),
-        ({"email": "nope"}, "email"),
-        ({"reason": "because"}, "reason"),
-        ({"evidence": [SimpleUploadedFile("a.exe", b"MZ....")]}, "not an image"),
+        (
+            {"amount": "-5"},
+            "amount",
+            ko("Ensure this value is greater than or equal to %(limit_value)s.", limit_value="0.01"),
+        ),
+        ({"charge_date": "2099-01-01"}, "charge_date", ko("The charge date cannot be in the future.")),
+        ({"email": "nope"}, "email", ko("Enter a valid email address.")),
+        (
+            {"reason": "because"},
+            "reason",
+            ko("Select a valid choice. %(value)s is not one of the available choices.", value="because"),
+        ),
+        (
+            {"currency": "ZZZ"},
+            "currency",
+            ko(
+                "“%(code)s” is not a currency code. Use the three letters of ISO 4217, for example KRW or USD.",
+                code="ZZZ",
+            ),
+        ),
+        (
+            {"currency": "XXX"},  # ISO 4217's "no currency" cannot be paid back
+            "currency",
+            ko(
+                "“%(code)s” is not a currency code. Use the three letters of ISO 4217, for example KRW or USD.",
+                code="XXX",
+            ),
+        ),
     ],
 )
-def test_bad_input_is_explained_and_nothing_is_filed(client, overrides, message):
+def test_bad_input_is_explained_under_its_field_and_nothing_is_filed(client, overrides, field, message):
     response = client.post("/ko/refunds/", data(**overrides))
     assert response.status_code == 200
     assert RefundClaim.objects.count() == 0
-    assert "is-invalid" in response.content.decode() or message in response.content.decode()
+    assert field_errors(response.content.decode()) == {field: message}
+
+
+def test_a_file_that_is_not_an_image_or_pdf_is_refused(client):
+    response = client.post("/ko/refunds/", data(evidence=[SimpleUploadedFile("a.exe", b"MZ....")]))
+    assert RefundClaim.objects.count() == 0
+    assert list(field_errors(response.content.decode())) == ["evidence"]
+    assert "a.exe" in field_errors(response.content.decode())["evidence"]
+
+
+@pytest.mark.parametrize("typed, kept", [("krw", "KRW"), ("EUR", "EUR"), ("jpy", "JPY")])
+def test_any_iso_4217_currency_is_accepted(client, typed, kept):
+    response = client.post("/ko/refunds/", data(currency=typed))
+    assert response.status_code == 302
+    assert RefundClaim.objects.get().currency == kept
+
+
+def test_the_payment_method_says_the_store_refunds_app_store_purchases_without_script(client):
+    html = client.get("/ko/refunds/").content.decode()
+    pointer = ko(
+        "Bought through the App Store or Google Play? Apple or Google refunds those purchases, not us: "
+        "ask at reportaproblem.apple.com or in your Google Play order history."
+    )
+    assert f'<div id="id_payment_method_helptext" class="form-text">{pointer}</div>' in html
+    assert 'data-store-method="app_store"' in html and 'id="store-refund-hint"' in html
 
 
 def test_app_store_purchases_are_assessed_outside_policy(client):

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime
+import re
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from outbox.models import OutgoingEmail
 from refunds.models import RefundClaim
@@ -19,6 +21,20 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 
 def page(client, claim: RefundClaim) -> str:
     return client.get(claim.status_path()).content.decode()
+
+
+def ko(message: str) -> str:
+    with translation.override("ko"):
+        return translation.gettext(message)
+
+
+def date_in(language: str, day: datetime.date) -> str:
+    with translation.override(language):
+        return formats.date_format(day, "DATE_FORMAT")
+
+
+def heading(html: str) -> str:
+    return re.search(r"<h1 [^>]*data-status=[^>]*>(.*?)</h1>", html).group(1)
 
 
 def test_the_payout_window_skips_weekends_and_korean_holidays():
@@ -49,7 +65,8 @@ def test_each_step_shows_in_plain_words_with_what_happens_next(client, reviewer,
     claim.approve(reviewer, "")
     first, last = claim.payout_window()
     html = page(client, claim)
-    assert "payout-window" in html and first.strftime("%Y") in html
+    window = re.search(r'<p class="mb-1 payout-window">(.*?)</p>', html).group(1)
+    assert re.findall(r"<strong>(.*?)</strong>", window) == [date_in("ko", first), date_in("ko", last)]
 
     claim.mark_paid(finance, "PAY-2026-0042")
     html = page(client, claim)
@@ -65,6 +82,107 @@ def test_a_denied_claim_shows_the_reason_and_the_appeal_form_once(client, review
     client.post(f"/ko/refunds/status/{claim.status_token()}/appeal/", {"note": "명세서를 다시 첨부합니다."})
     claim.refresh_from_db()
     assert claim.status == "submitted" and claim.appealed
+    html = page(client, claim)
+    assert heading(html) == ko("Appeal under review")
+    assert (
+        ko(
+            "A reviewer other than the one who decided first is looking at your appeal. We e-mail you as soon as "
+            "anything changes."
+        )
+        in html
+    )
+    assert "/appeal/" not in html
+
+
+def test_the_page_shows_what_was_claimed(client, db):
+    charged = datetime.date(2026, 11, 3)
+    with translation.override("ko"):
+        claim = make_claim(charge_date=charged, amount="10900", reason="service_unavailable")
+    html = page(client, claim)
+    assert heading(html) == ko("Submitted, under review")
+    claimed = dict(re.findall(r'<dt class="col-sm-4">(.*?)</dt><dd class="col-sm-8 claimed-[\w-]+">(.*?)</dd>', html))
+    assert claimed == {
+        ko("Amount"): "10,900 KRW",
+        ko("Charge date"): date_in("ko", charged),
+        ko("Reason"): ko("The service did not work"),
+    }
+    english = client.get(claim.status_path().replace("/ko/", "/en/")).content.decode()
+    assert f'<dd class="col-sm-8 claimed-charge-date">{date_in("en", charged)}</dd>' in english
+
+
+def test_the_customer_is_told_by_when_to_answer_on_the_page_and_in_the_mail(client, reviewer, settings):
+    settings.REFUNDS_NO_ANSWER_DAYS = 10
+    with translation.override("ko"):
+        claim = make_claim()
+    claim.request_info(reviewer, "카드 명세서를 보내 주세요.")
+    deadline = timezone.localdate(claim.info_requested_at) + datetime.timedelta(days=10)
+    assert claim.answer_deadline() == deadline
+    with translation.override("ko"):
+        on_page = translation.gettext(
+            "Please answer by <strong>%(date)s</strong>. Without an answer by then, the request is closed as denied."
+        ) % {"date": date_in("ko", deadline)}
+        in_mail = translation.gettext(
+            "Please answer by %(date)s. Without an answer by then, the request is closed as denied."
+        ) % {"date": date_in("ko", deadline)}
+    assert f'<p class="answer-deadline">{on_page}</p>' in page(client, claim)
+    assert in_mail in OutgoingEmail.objects.get(kind="refund-request_info").body.splitlines()
+    claim.provide_info("첨부합니다.")
+    assert "answer-deadline" not in page(client, claim)
+
+
+def test_the_claim_is_closed_the_day_after_the_deadline_and_not_before(reviewer, settings):
+    settings.REFUNDS_REMINDER_DAYS, settings.REFUNDS_NO_ANSWER_DAYS = 3, 10
+    seoul = ZoneInfo("Asia/Seoul")
+    claim = make_claim()
+    claim.request_info(reviewer, "명세서를 보내 주세요.")
+    asked = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=seoul)
+    RefundClaim.objects.filter(pk=claim.pk).update(info_requested_at=asked, reminder_sent_at=asked)
+    claim.refresh_from_db()
+    assert claim.answer_deadline() == datetime.date(2026, 12, 11)
+
+    def run_at(moment: datetime.datetime) -> str:
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            call_command("refund_reminders", stdout=open("/dev/null", "w"))
+        claim.refresh_from_db()
+        return claim.status
+
+    assert run_at(datetime.datetime(2026, 12, 11, 23, 50, tzinfo=seoul)) == "info_requested"  # the last day
+    assert run_at(datetime.datetime(2026, 12, 12, 0, 10, tzinfo=seoul)) == "denied"
+    assert claim.events.last().label == ko("Closed: no answer received")
+
+
+def test_the_reminder_gives_the_date_too(reviewer, settings):
+    settings.REFUNDS_REMINDER_DAYS, settings.REFUNDS_NO_ANSWER_DAYS = 3, 10
+    with translation.override("en"):
+        claim = make_claim()
+    claim.request_info(reviewer, "Please send your card statement.")
+    asked = timezone.now() - datetime.timedelta(days=4)
+    RefundClaim.objects.filter(pk=claim.pk).update(info_requested_at=asked)
+    call_command("refund_reminders", stdout=open("/dev/null", "w"))
+    deadline = date_in("en", timezone.localdate(asked) + datetime.timedelta(days=10))
+    body = OutgoingEmail.objects.get(kind="refund-reminder").body
+    assert f"Please answer by {deadline}. Without an answer by then, the request is closed as denied." in body
+
+
+def test_another_customers_link_opens_only_their_own_claim(client, db):
+    mine = RefundClaim.file(
+        RefundClaim(
+            email="hong@example.com",
+            username="hong",
+            subscription_type="premium_duo",
+            charge_date=timezone.localdate(),
+            amount=16350,
+            payment_method="card",
+            reason="duplicate_charge",
+        ),
+        [(SimpleUploadedFile("명세서.png", PNG), "image/png")],
+    )
+    theirs = make_claim(email="kim@example.com", amount="5450")
+    evidence = mine.evidence.get()
+    assert client.get(f"/ko/refunds/status/{mine.status_token()}/files/{evidence.pk}/").status_code == 200
+    assert client.get(f"/ko/refunds/status/{theirs.status_token()}/files/{evidence.pk}/").status_code == 404
+    html = page(client, theirs)
+    assert theirs.reference in html and mine.reference not in html and "16,350" not in html
 
 
 def test_every_transition_emails_the_customer_in_their_language(reviewer, finance):
@@ -146,3 +264,16 @@ def test_the_feedback_form_preselects_nothing(client, reviewer):
     html = page(client, claim)
     form = html[html.index('id="feedback-heading"') :]
     assert "checked" not in form and "---------" not in form
+
+
+def test_the_refund_lookup_page_is_named_and_exemplified_for_refunds(client, db):
+    refunds = client.get("/ko/refunds/find/").content.decode()
+    assert re.search(r"<h1[^>]*>(.*?)</h1>", refunds).group(1) == ko("Find your refund request")
+    assert f"<title>{ko('Find your refund request')}" in refunds
+    with translation.override("ko"):
+        example = translation.gettext("For example %(reference)s.") % {"reference": "RF-7K3M9QX"}
+    assert f'<div id="id_reference_helptext" class="form-text">{example}</div>' in refunds
+    assert "HC-" not in refunds
+    tickets = client.get("/ko/requests/find/").content.decode()  # the shared page still reads right for tickets
+    assert re.search(r"<h1[^>]*>(.*?)</h1>", tickets).group(1) == ko("Find your request")
+    assert "HC-7K3M9QX" in tickets and "RF-" not in tickets
