@@ -27,6 +27,7 @@ from helpcenter.masking import mask_sensitive
 from refunds import notifications
 from refunds.comments import ClaimNote
 from refunds.currencies import validate_currency
+from refunds.events import ClaimEvent
 from refunds.evidence import Evidence, evidence_path
 from refunds.feedback import ClaimFeedback
 from refunds.policy import Assessment, PaymentMethod, Reason, assess, payout_window
@@ -52,6 +53,7 @@ from refunds.transitions import (
 __all__ = [
     "AGENTS",
     "EVENT_LABELS",
+    "ClaimEvent",
     "ClaimFeedback",
     "ClaimNote",
     "FINANCE",
@@ -462,32 +464,3 @@ class RefundClaim(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.status in DECIDED_STATUSES
-
-
-class ClaimEvent(models.Model):
-    claim = models.ForeignKey(RefundClaim, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(_("from"), max_length=20, choices=RefundClaim.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=RefundClaim.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("by")
-    )
-    note = models.TextField(_("note"), blank=True)
-    policy_rule = models.ForeignKey(
-        PolicyRule, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("under policy rule")
-    )
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("claim event")
-        verbose_name_plural = _("claim events")
-
-    def __str__(self) -> str:
-        return f"{self.claim.reference}: {self.from_status} → {self.to_status}"
-
-    @property
-    def label(self) -> str:
-        """What happened, in the customer's words: two steps can lead to the same status."""
-        label = EVENT_LABELS.get(self.action)
-        return str(label) if label else str(self.get_to_status_display())
