@@ -191,19 +191,20 @@ def test_agents_can_read_and_comment_but_not_decide(client, claim, agent):
     assert flashed(client.get(response.url))[-1] == ko("Only refund reviewers request information, approve or deny.")
 
 
-def test_reviewers_comment_on_a_claim(client, claim, reviewer):
+def test_reviewers_comment_on_a_claim(client, claim, reviewer, editor):
+    comment = {
+        "assignee": reviewer.pk,
+        "notes-TOTAL_FORMS": "1",
+        "notes-INITIAL_FORMS": "0",
+        "notes-MIN_NUM_FORMS": "0",
+        "notes-MAX_NUM_FORMS": "1000",
+        "notes-0-body": "카드사 확인 중",
+    }
+    client.force_login(editor)  # a stranger to refunds
+    assert client.post(f"/admin/refunds/refundclaim/{claim.pk}/change/", comment).status_code == 403
+    assert ClaimNote.objects.count() == 0
     client.force_login(reviewer)
-    response = client.post(
-        f"/admin/refunds/refundclaim/{claim.pk}/change/",
-        {
-            "assignee": reviewer.pk,
-            "notes-TOTAL_FORMS": "1",
-            "notes-INITIAL_FORMS": "0",
-            "notes-MIN_NUM_FORMS": "0",
-            "notes-MAX_NUM_FORMS": "1000",
-            "notes-0-body": "카드사 확인 중",
-        },
-    )
+    response = client.post(f"/admin/refunds/refundclaim/{claim.pk}/change/", comment)
     assert response.status_code == 302
     note = ClaimNote.objects.get()
     assert note.author == reviewer and note.body == "카드사 확인 중"
