@@ -67,7 +67,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: _crud("faq", "article", "articletranslation", "category", "tag", "synonym", "contactchannel")
     + ["faq.view_searchquerystat", "faq.view_articlevote"],
     # Lead the agents: everything agents do, plus tidy the canned replies, change the refund policy,
-    # read satisfaction and deflections, and hand tickets to someone else (which needs the user list).
+    # read satisfaction and deflections, hand tickets to someone else (which needs the user list),
+    # and look after the outgoing mail queue (see what failed, retry it).
     SUPERVISORS: TICKET_WORK
     + CLAIM_READ_AND_COMMENT
     + [
@@ -78,6 +79,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "refunds.add_policyrule",
         "refunds.change_policyrule",
         "auth.view_user",
+        "outbox.view_outgoingemail",
+        "outbox.change_outgoingemail",
     ],
 }
 

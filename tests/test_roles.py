@@ -58,6 +58,8 @@ EXPECTED = {
         "refunds.add_policyrule",
         "refunds.change_policyrule",
         "auth.view_user",
+        "outbox.view_outgoingemail",
+        "outbox.change_outgoingemail",
     },
 }
 

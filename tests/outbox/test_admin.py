@@ -74,3 +74,12 @@ def test_an_agent_without_the_queue_permissions_sees_nothing_and_retries_nothing
     assert retry(client, given_up).status_code == 403
     given_up.refresh_from_db()
     assert given_up.state == "failed"
+
+
+def test_a_supervisor_retries_mail_that_was_given_up_on(client, given_up):
+    client.force_login(staff("lead", group="Supervisors"))
+    assert client.get(CHANGELIST).status_code == 200
+    response = retry(client, given_up)
+    assert [str(m) for m in response.context["messages"]] == ["이메일 1건을 다시 전송 대기열에 넣었습니다."]
+    given_up.refresh_from_db()
+    assert given_up.state == "queued" and given_up.next_attempt_at <= timezone.now()
