@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import time
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +53,24 @@ class LookupForm(forms.Form):
     def __init__(self, *args, reference_example: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reference"].help_text = _("For example %(reference)s.") % {"reference": reference_example}
+
+class SubmissionKeyMixin(forms.Form):
+    """One submission, one record: a hidden key, fresh each time the form is shown, that the view
+    stores under a unique constraint. A double click or a replayed POST carries the same key and
+    the same fields, so the second insert fails in the database, not in a look-up that a second
+    request could pass at the same moment. A changed form (same page, other text) is a new key.
+    Without the hidden key (a script posting directly), the fields within one 10-minute window
+    are the key."""
+
+    submission_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    submission_fields: tuple[str, ...] = ()
+    WINDOW_SECONDS = 600
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_token"].initial = secrets.token_urlsafe(24)
+
+    def submission_key(self) -> str:
+        token = self.cleaned_data.get("submission_token") or f"window:{int(time.time()) // self.WINDOW_SECONDS}"
+        values = [token] + [str(self.cleaned_data.get(name) or "").strip().lower() for name in self.submission_fields]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()

@@ -9,9 +9,8 @@ Purchases made through an app store are refunded by the store, not by us.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-import holidays
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +31,8 @@ class PaymentMethod(models.TextChoices):
     APP_STORE = "app_store", gettext_lazy("App Store or Google Play")
     OTHER = "other", gettext_lazy("Other (KakaoPay, Naver Pay, bank transfer…)")
 
+
+from helpcenter.businesstime import add_business_days
 
 PAYOUT_FIRST_BUSINESS_DAY = 5
 PAYOUT_LAST_BUSINESS_DAY = 10
@@ -114,20 +115,6 @@ def assess(claim, rule, as_of: datetime) -> Assessment:
     if within:
         reasons.append(_("Meets every condition of the rule."))
     return Assessment(within, reasons, rule.version)
-
-
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in holidays.KR(years=day.year)
-
-
-def add_business_days(start: date, count: int) -> date:
-    day = start
-    added = 0
-    while added < count:
-        day += timedelta(days=1)
-        if is_business_day(day):
-            added += 1
-    return day
 
 
 def payout_window(approved_at: datetime | date) -> tuple[date, date]:

@@ -6,46 +6,64 @@ notifications), so the web pages, the admin and the commands all act through the
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
+from helpcenter.filestore import FilesWritten
 from helpcenter.languages import current_language
 from tickets import notifications
 from tickets.models import Attachment, Message, SuggestionClick, Ticket
 
 
-def attach(message: Message, uploads) -> None:
+def attach(message: Message, uploads, files: FilesWritten) -> None:
     for upload, content_type in uploads:
         attachment = Attachment(
             message=message, filename=upload.name[:255], content_type=content_type, size=upload.size
         )
-        attachment.file.save(upload.name, upload, save=False)
+        files.save(attachment.file, upload.name, upload)
         attachment.save()
+
+
+def _open_once(form, fill) -> Ticket:
+    """Save the form's ticket, then `fill(ticket, files)` adds its messages, all in one transaction.
+    The same submission twice (a double click) makes one ticket and one acknowledgement: the second
+    insert breaks the unique submission key, and the ticket the first one made is returned."""
+    key = form.submission_key()
+    try:
+        with FilesWritten() as files, transaction.atomic():
+            ticket = form.save(commit=False)
+            ticket.submission_key = key
+            ticket.language = current_language()
+            fill(ticket, files)
+            notifications.acknowledge(ticket)
+    except IntegrityError:
+        existing = Ticket.objects.filter(submission_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    return ticket
 
 
 def open_from_web_form(form, visitor: str = "") -> Ticket:
     """The contact form: a ticket, the customer's first message with files, an acknowledgement."""
-    with transaction.atomic():
-        ticket = form.save(commit=False)
+
+    def fill(ticket: Ticket, files: FilesWritten) -> None:
         ticket.channel = Ticket.Channel.WEB
-        ticket.language = current_language()
         ticket.save()
         message = Message.objects.create(
             ticket=ticket, author_kind=Message.Author.CUSTOMER, body=form.cleaned_data["description"]
         )
-        attach(message, form.cleaned_data.get("attachments") or [])
+        attach(message, form.cleaned_data.get("attachments") or [], files)
         if visitor:
             SuggestionClick.objects.filter(visitor=visitor, submitted_anyway=False).update(submitted_anyway=True)
-        notifications.acknowledge(ticket)
-    return ticket
+
+    return _open_once(form, fill)
 
 
 def open_callback_request(form) -> Ticket:
-    with transaction.atomic():
-        ticket = form.save(commit=False)
+    def fill(ticket: Ticket, files: FilesWritten) -> None:
         ticket.channel = Ticket.Channel.PHONE
-        ticket.language = current_language()
         ticket.save()
         Message.objects.create(
             ticket=ticket,
@@ -54,14 +72,14 @@ def open_callback_request(form) -> Ticket:
             % {"number": ticket.callback_number, "time": ticket.callback_time}
             + f"\n\n{ticket.subject}",
         )
-        notifications.acknowledge(ticket)
-    return ticket
+
+    return _open_once(form, fill)
 
 
 def customer_reply(ticket: Ticket, body: str, uploads) -> Message:
-    with transaction.atomic():
+    with FilesWritten() as files, transaction.atomic():
         message = ticket.add_customer_message(body)
-        attach(message, uploads)
+        attach(message, uploads, files)
     return message
 
 
@@ -97,9 +115,9 @@ def agent_reply(
     ticket: Ticket, agent, body: str, *, internal: bool = False, pending: bool = False, uploads=()
 ) -> Message:
     """An agent's answer, e-mailed to the customer in the ticket's thread, or an internal note."""
-    with transaction.atomic():
+    with FilesWritten() as files, transaction.atomic():
         message = ticket.add_agent_reply(agent, body, internal=internal, pending=pending)
-        attach(message, uploads)
+        attach(message, uploads, files)
         if not internal:
             notifications.agent_reply(ticket, message)
     return message

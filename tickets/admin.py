@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Avg, Count
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter.admin_filters import CreatedAgeFilter
@@ -136,6 +137,7 @@ class TicketAdmin(admin.ModelAdmin):
         "conversation",
         "satisfaction_shown",
         "overdue",
+        "links",
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -167,6 +169,7 @@ class TicketAdmin(admin.ModelAdmin):
                         ("topic", "channel", "assignee"),
                         ("requester_name", "requester_email", "language"),
                         "subject",
+                        "links",
                     ]
                 },
             ),
@@ -238,9 +241,30 @@ class TicketAdmin(admin.ModelAdmin):
         item = get_object_or_404(Attachment, pk=pk)
         return stored_file(item.file, item.filename, item.content_type, as_attachment=True)
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, obj: Ticket) -> bool:
-        return obj.is_overdue
+    @admin.display(description=_("overdue"))
+    def overdue(self, obj: Ticket) -> str:
+        # Words, not Django's boolean icons: a red cross beside every ticket that is on time
+        # reads as an alarm.
+        if obj.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED):
+            return "—"
+        if obj.is_overdue:
+            return format_html('<strong class="ticket-overdue" style="color: #ba2121">{}</strong>', _("Overdue"))
+        return _("On time")
+
+    @admin.display(description=_("linked requests"))
+    def links(self, obj: Ticket) -> str:
+        """The request this one named, and those that named it (mail from other senders, follow-ups)."""
+        related = ([obj.linked_ticket] if obj.linked_ticket_id else []) + list(obj.linked_from.order_by("created_at"))
+        if not related:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (reverse("admin:tickets_ticket_change", args=[item.pk]), item.reference, item.requester_email)
+                for item in related
+            ),
+        )
 
     @admin.display(description=_("conversation"))
     def conversation(self, obj: Ticket) -> str:

@@ -5,11 +5,13 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from helpcenter.forms import HoneypotMixin, MultipleFileField, rating_scale
+from helpcenter.forms import HoneypotMixin, MultipleFileField, SubmissionKeyMixin, rating_scale
 from tickets.models import Ticket
 
 
-class ContactForm(HoneypotMixin, forms.ModelForm):
+class ContactForm(SubmissionKeyMixin, HoneypotMixin, forms.ModelForm):
+    submission_fields = ("requester_email", "topic", "subject", "description")
+
     description = forms.CharField(
         label=_("Describe the problem"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -73,11 +75,14 @@ class ContactForm(HoneypotMixin, forms.ModelForm):
                 "attachments",
             ),
             Div(Field("website", tabindex="-1", autocomplete="off"), css_class="hp-field", aria_hidden="true"),
+            "submission_token",
             Submit("submit", _("Send request"), css_class="btn-lg"),
         )
 
 
-class CallbackForm(HoneypotMixin, forms.ModelForm):
+class CallbackForm(SubmissionKeyMixin, HoneypotMixin, forms.ModelForm):
+    submission_fields = ("requester_email", "callback_number", "callback_time", "subject")
+
     class Meta:
         model = Ticket
         fields = ["requester_name", "requester_email", "callback_number", "callback_time", "topic", "subject"]
@@ -109,6 +114,7 @@ class CallbackForm(HoneypotMixin, forms.ModelForm):
             "topic",
             "subject",
             Div(Field("website", tabindex="-1", autocomplete="off"), css_class="hp-field", aria_hidden="true"),
+            "submission_token",
             Submit("submit", _("Request a call")),
         )
 

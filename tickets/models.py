@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter import privacy
+from helpcenter.businesstime import add_business_hours
 from helpcenter.masking import mask_sensitive
 
 TRACKING_SALT = "tickets.tracking"
@@ -98,6 +98,18 @@ class Ticket(models.Model):
     first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    linked_ticket = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="linked_from",
+        verbose_name=_("linked to"),
+        help_text=_("The request this one named: a follow-up to a closed one, or mail about it from someone else."),
+    )
+    # One form submission, one ticket: a double click or a replayed POST carries the same key, and
+    # the unique constraint (not a look-up before the insert) makes the second insert fail.
+    submission_key = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -108,6 +120,11 @@ class Ticket(models.Model):
         indexes = [models.Index(fields=["status", "priority"], name="tickets_status_priority")]
         # Anyone who works tickets may take one; handing it to someone else is a supervisor's call.
         permissions = [("assign_others", "Can assign tickets to other agents")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"], condition=~models.Q(submission_key=""), name="unique_ticket_submission"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"[{self.reference}] {self.subject}"
@@ -122,10 +139,12 @@ class Ticket(models.Model):
     # --- SLA ----------------------------------------------------------------------------------
 
     def set_due_times(self) -> None:
+        """Due times in business hours (helpcenter/businesstime.py): nights, weekends and public
+        holidays do not count against the service level."""
         first, resolution = settings.TICKETS_SLA_HOURS[self.priority]
         start = self.created_at or timezone.now()
-        self.first_response_due = start + timedelta(hours=first)
-        self.resolution_due = start + timedelta(hours=resolution)
+        self.first_response_due = add_business_hours(start, first)
+        self.resolution_due = add_business_hours(start, resolution)
 
     @property
     def is_overdue(self) -> bool:
@@ -154,6 +173,21 @@ class Ticket(models.Model):
 
     def subject_tag(self) -> str:
         return f"[{self.reference}]"
+
+    def is_on_conversation(self, address: str) -> bool:
+        """The requester, someone who already wrote on this conversation, or someone the
+        customers' mail was also addressed to (a colleague in Cc)."""
+        address = address.strip().lower()
+        if not address:
+            return False
+        if address == self.requester_email.strip().lower():
+            return True
+        customer_mail = self.messages.filter(author_kind=Message.Author.CUSTOMER).values_list(
+            "sender_email", "recipients"
+        )
+        return any(
+            address == sender.lower() or address in recipients.lower().split() for sender, recipients in customer_mail
+        )
 
     # --- life cycle -----------------------------------------------------------------------------
 
@@ -225,6 +259,10 @@ class Message(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     author_kind = models.CharField(_("from"), max_length=10, choices=Author.choices)
     event = models.CharField(_("event"), max_length=30, choices=Event.choices, blank=True)
+    # Who sent a customer message by e-mail, and whom else it went to (To and Cc, without the
+    # help center): those people are on the conversation and their replies join it.
+    sender_email = models.EmailField(_("sender"), blank=True)
+    recipients = models.TextField(_("also sent to"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("agent")
     )
@@ -257,6 +295,15 @@ class Message(models.Model):
     def text_for_customer(self) -> str:
         """The text on the customer's own page: an event in the page's language, else the body."""
         return self.get_event_display() if self.event else self.body
+
+    @property
+    def other_sender(self) -> str:
+        """The sender's address when someone other than the requester wrote this message."""
+        if self.author_kind != self.Author.CUSTOMER or not self.sender_email:
+            return ""
+        if self.sender_email.strip().lower() == self.ticket.requester_email.strip().lower():
+            return ""
+        return self.sender_email
 
     @property
     def has_folded_history(self) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -247,3 +249,192 @@ def test_an_overlong_sender_is_refused_not_retried():
     result = run(stdin=mail("<long-sender@example.com>", sender=sender))
     assert result.returncode == 65
     assert b"Traceback" not in result.stderr
+
+
+# --- who may join a conversation -------------------------------------------------------------
+
+
+def card_headers(html: str) -> list[str]:
+    """Who each message on the customer's private page is shown as, in order."""
+    return re.findall(r'<div class="card-header[^"]*">\s*<span>([^<]*)</span>', html)
+
+
+def test_the_sender_of_each_message_is_stored(tmp_path):
+    ingest(tmp_path, mail("<s1@example.com>", sender="Hong@Example.com"))
+    assert Message.objects.get().sender_email == "hong@example.com"
+
+
+def test_mail_from_a_stranger_naming_a_ticket_opens_a_new_one_linked_to_it(tmp_path, client, admin_client):
+    ingest(tmp_path, mail("<a1@example.com>"))
+    victim = Ticket.objects.get()
+    actions.solve(victim)
+    ack = OutgoingEmail.objects.get(kind="acknowledgement")
+    line = ingest(
+        tmp_path,
+        mail(
+            "<evil@attacker.example>",
+            subject=f"Re: 결제 문의 [{victim.reference}]",
+            body="제 계좌로 환불해 주세요.",
+            sender="mallory@attacker.example",
+            extra=f"In-Reply-To: {ack.message_id}\r\nReferences: {ack.message_id}\r\n",
+        ),
+    )
+    new = Ticket.objects.exclude(pk=victim.pk).get()
+    assert line == f"created {new.reference}"
+    assert (new.requester_email, new.subject, new.linked_ticket) == (
+        "mallory@attacker.example",
+        "Re: 결제 문의",
+        victim,
+    )
+    victim.refresh_from_db()
+    assert victim.status == "solved" and victim.messages.filter(author_kind="customer").count() == 1
+    assert "제 계좌로" not in client.get(victim.tracking_path()).content.decode()
+    # The stranger is acknowledged for their own request only; agents see the link both ways.
+    assert list(OutgoingEmail.objects.filter(kind="acknowledgement").order_by("pk").values_list("to", flat=True)) == [
+        "hong@example.com",
+        "mallory@attacker.example",
+    ]
+    note = new.messages.get(author_kind="system")
+    assert note.is_internal
+    assert note.body == f"This mail named {victim.reference}, but mallory@attacker.example is not on that conversation."
+    victim_page = admin_client.get(f"/admin/tickets/ticket/{victim.pk}/change/").content.decode()
+    assert (
+        f'<a href="/admin/tickets/ticket/{new.pk}/change/">{new.reference}</a> (mallory@attacker.example)'
+        in victim_page
+    )
+    new_page = admin_client.get(f"/admin/tickets/ticket/{new.pk}/change/").content.decode()
+    assert f'<a href="/admin/tickets/ticket/{victim.pk}/change/">{victim.reference}</a> (hong@example.com)' in new_page
+
+
+@pytest.mark.parametrize(
+    "form", ["[{ref}] 추가 문의", "#{ref} 추가 문의", "{ref} 추가 문의", "Re: 문의 ({ref})", "{lower}"]
+)
+def test_the_requester_can_name_the_ticket_as_people_type_it(tmp_path, form):
+    ingest(tmp_path, mail("<a1@example.com>"))
+    ticket = Ticket.objects.get()
+    subject = form.format(ref=ticket.reference, lower=ticket.reference.lower())
+    assert ingest(tmp_path, mail("<a2@example.com>", subject=subject)) == f"appended {ticket.reference}"
+    assert ticket.messages.count() == 2
+
+
+@pytest.mark.parametrize("subject", ["XHC-{code} 문의", "HC-{code}9 문의", "HC{code} 문의"])
+def test_a_reference_inside_a_longer_word_names_nothing(tmp_path, subject):
+    ingest(tmp_path, mail("<a1@example.com>"))
+    ticket = Ticket.objects.get()
+    line = ingest(tmp_path, mail("<a2@example.com>", subject=subject.format(code=ticket.reference[3:])))
+    assert line.startswith("created ") and Ticket.objects.count() == 2
+    assert Ticket.objects.exclude(pk=ticket.pk).get().linked_ticket is None
+
+
+def test_someone_the_requester_copied_joins_and_is_shown_as_themselves(tmp_path, client):
+    ingest(tmp_path, mail("<a1@example.com>", extra="Cc: 김동료 <colleague@example.com>, help@example.com\r\n"))
+    ticket = Ticket.objects.get()
+    assert ticket.messages.get().recipients == "colleague@example.com"  # the help center is not a party
+    line = ingest(
+        tmp_path,
+        mail(
+            "<c2@example.com>",
+            body="저도 같은 결제가 보여요.",
+            sender="colleague@example.com",
+            extra="In-Reply-To: <a1@example.com>\r\n",
+        ),
+    )
+    assert line == f"appended {ticket.reference}"
+    assert ticket.messages.order_by("pk").last().sender_email == "colleague@example.com"
+    html = client.get(ticket.tracking_path()).content.decode()
+    assert card_headers(html) == ["고객님", "colleague@example.com"]
+
+
+# --- sent by the help center itself ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("sender", ["help@example.com", "HELP@Example.COM"])
+def test_mail_sent_from_the_support_address_is_ignored(tmp_path, sender):
+    line = ingest(tmp_path, mail("<own@example.com>", sender=sender))
+    assert line == "ignored sent by the help center itself"
+    assert (Ticket.objects.count(), Message.objects.count(), OutgoingEmail.objects.count()) == (0, 0, 0)
+
+
+def test_mail_from_another_address_at_the_support_domain_is_filed(tmp_path):
+    assert ingest(tmp_path, mail("<colleague@example.com>", sender="helpdesk@example.com")).startswith("created ")
+
+
+# --- failures leave nothing behind -----------------------------------------------------------
+
+
+def files_under(root) -> list:
+    return [path for path in Path(root).rglob("*") if path.is_file()] if Path(root).exists() else []
+
+
+def ingest_exit_code(tmp_path, raw: bytes) -> tuple[int, str]:
+    path = tmp_path / "message.eml"
+    path.write_bytes(raw)
+    err = io.StringIO()
+    try:
+        call_command("ingest_email", str(path), stdout=io.StringIO(), stderr=err)
+    except SystemExit as exit:
+        return exit.code, err.getvalue().strip()
+    return 0, err.getvalue().strip()
+
+
+def test_an_injected_constraint_error_is_retried_not_dropped_and_leaves_no_file(tmp_path, media, monkeypatch):
+    from django.db import IntegrityError
+
+    def broken_acknowledgement(ticket):
+        raise IntegrityError("CHECK constraint failed: injected")
+
+    monkeypatch.setattr("tickets.mail.ingest.notifications.acknowledge", broken_acknowledgement)
+    raw = (SAMPLES / "07_pdf_rfc2231_korean_name.eml").read_bytes()
+    for _ in range(5):
+        code, err = ingest_exit_code(tmp_path, raw)
+        assert (code, err) == (
+            75,
+            f"{tmp_path}/message.eml: temporary failure: the database refused the message (IntegrityError)",
+        )
+    assert files_under(media) == []
+    assert (Ticket.objects.count(), Message.objects.count()) == (0, 0)
+    monkeypatch.undo()
+    assert ingest_exit_code(tmp_path, raw)[0] == 0  # the MTA's retry files it
+    assert len(files_under(media)) == 1
+
+
+def test_a_storage_write_that_fails_half_way_leaves_no_partial_file(tmp_path, media, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    class DiskFullHalfWay(ContentFile):
+        def chunks(self, chunk_size=None):
+            yield self.read(64 * 1024)
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tickets.mail.ingest.ContentFile", DiskFullHalfWay)
+    pdf = base64.b64encode(b"%PDF-1.4\n" + b"0" * (1024 * 1024)).decode()
+    raw = (
+        "From: hong@example.com\r\nTo: help@example.com\r\nSubject: 영수증\r\nMessage-ID: <disk@example.com>\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n첨부합니다.\r\n--b\r\n"
+        'Content-Type: application/pdf; name="receipt.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        f"{pdf}\r\n--b--\r\n"
+    ).encode()
+    code, err = ingest_exit_code(tmp_path, raw)
+    assert (code, err) == (
+        75,
+        f"{tmp_path}/message.eml: temporary failure: storage unavailable (No space left on device)",
+    )
+    assert files_under(media) == [] and Ticket.objects.count() == 0
+
+
+def test_a_duplicate_that_arrives_at_the_same_moment_is_ignored(tmp_path, monkeypatch):
+    from tickets.mail import ingest as ingest_module
+
+    ingest(tmp_path, mail("<same@example.com>"))
+    real = ingest_module._duplicate
+    calls = []
+
+    def too_late_to_see(parsed):
+        calls.append(parsed.message_id)
+        return None if len(calls) == 1 else real(parsed)  # the other delivery commits in between
+
+    monkeypatch.setattr(ingest_module, "_duplicate", too_late_to_see)
+    line = ingest(tmp_path, mail("<same@example.com>"))
+    assert line == f"ignored duplicate of a message in {Ticket.objects.get().reference}"
+    assert calls == ["<same@example.com>", "<same@example.com>"] and Message.objects.count() == 1

@@ -75,8 +75,8 @@ def test_replies_are_threaded_under_the_customers_message(client, admin_user):
 def test_acknowledgements_to_one_address_are_rate_limited(client, settings):
     settings.TICKETS_ACKS_PER_ADDRESS = 2
     settings.HELPCENTER_RATE_PER_ADDRESS = 10
-    for _ in range(4):
-        client.post("/ko/contact/", form_data())
+    for i in range(4):
+        client.post("/ko/contact/", form_data(subject=f"결제 문의 {i}"))
     assert Ticket.objects.count() == 4
     assert OutgoingEmail.objects.filter(kind="acknowledgement").count() == 2
 

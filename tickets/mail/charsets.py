@@ -33,13 +33,17 @@ _LATIN_CODECS = {"iso8859-1", "cp1252", "iso8859-15", "ascii"}
 # A4D4 A4A8 A4C7 A4B1. Python's euc_kr codec writes and reads these; CP949 reads them as loose jamo.
 # The filler never occurs in ordinary text, so its presence means the strict EUC-KR reading is right.
 _MAKE_UP_SEQUENCE = b"\xa4\xd4"
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?(.*?)\?=")
+# RFC 2047 encoded text never holds "?": each attempt stops at the next one, so a header full of
+# unfinished "=?" words is read in one pass (".*?" would rescan to the end from every one).
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 # C0 controls other than tab and newline, and lone surrogates: PostgreSQL refuses NUL in text, and
 # a surrogate cannot be encoded to UTF-8 at all, so neither may leave this module.
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_BASE64_NOISE = re.compile(rb"[^A-Za-z0-9+/]")
-_PARAM = re.compile(r'\s*;?\s*([^=;\s]+)\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)')
+_BASE64_NOISE_KEEPING_PADDING = re.compile(rb"[^A-Za-z0-9+/=]")
+# A parameter name starts after a separator, never inside a word: otherwise a long word with no "="
+# would be tried again from each of its characters.
+_PARAM = re.compile(r'(?<![^;\s])([^=;\s]++)\s*=\s*("(?:[^"\\]|\\.)*+"?|[^;]*)')
 
 
 def codec_for(label: str | None) -> str | None:
@@ -123,7 +127,7 @@ def decode_encoded_words(value: str, hint: str | None = None) -> str:
     once. Whitespace between two encoded words is not part of the text (RFC 2047 section 6.2).
     """
     pieces: list[str] = []
-    pending: bytes = b""
+    pending: list[bytes] = []  # the bytes of neighbouring words, joined once
     pending_charset: str | None = None
     position = 0
     for match in _ENCODED_WORD.finditer(value):
@@ -131,15 +135,15 @@ def decode_encoded_words(value: str, hint: str | None = None) -> str:
         charset, encoding, payload = match.groups()
         if gap.strip() or charset.lower() != (pending_charset or "").lower():
             if pending_charset is not None:
-                pieces.append(decode_text(pending, pending_charset, hint))
-                pending, pending_charset = b"", None
+                pieces.append(decode_text(b"".join(pending), pending_charset, hint))
+                pending, pending_charset = [], None
             if gap.strip() or not pieces:
                 pieces.append(gap)
-        pending += _word_bytes(encoding, payload)
+        pending.append(_word_bytes(encoding, payload))
         pending_charset = charset
         position = match.end()
     if pending_charset is not None:
-        pieces.append(decode_text(pending, pending_charset, hint))
+        pieces.append(decode_text(b"".join(pending), pending_charset, hint))
     pieces.append(value[position:])
     return scrub("".join(pieces))
 
@@ -169,15 +173,27 @@ def header_params(value: str, hint: str | None = None) -> tuple[str, dict[str, s
 
 def lenient_base64(data: bytes) -> bytes:
     """Base64 as real mail sends it: line noise, stray characters, missing padding, and blocks
-    that were encoded separately and then glued together, each with its own padding."""
-    decoded = b""
-    for chunk in data.split(b"="):
-        chunk = _BASE64_NOISE.sub(b"", chunk)
+    that were encoded separately and then glued together, each with its own padding.
+
+    Linear in the input: blocks made of whole 4-character groups are joined and decoded in one
+    call, so a body of "AAAA=" repeated costs one decode, not one per block (and the pieces are
+    joined once, never concatenated byte string by byte string)."""
+    decoded: list[bytes] = []
+    run: list[bytes] = []  # whole groups, to decode together; a padded block ends the run
+    for chunk in _BASE64_NOISE_KEEPING_PADDING.sub(b"", data).split(b"="):
         # A single dangling character holds less than a byte: it can only be dropped.
         chunk = chunk[: len(chunk) - (len(chunk) % 4 == 1)]
-        if chunk:
-            decoded += base64.b64decode(chunk + b"=" * (-len(chunk) % 4))
-    return decoded
+        if not chunk:
+            continue
+        if len(chunk) % 4 == 0:
+            run.append(chunk)
+            continue
+        run.append(chunk + b"=" * (-len(chunk) % 4))
+        decoded.append(base64.b64decode(b"".join(run)))
+        run = []
+    if run:
+        decoded.append(base64.b64decode(b"".join(run)))
+    return b"".join(decoded)
 
 
 def _word_bytes(encoding: str, payload: str) -> bytes:
@@ -200,14 +216,14 @@ def _split_params(rest: str) -> list[tuple[str, str]]:
 
 def _join_rfc2231(parts: dict[int, tuple[bool, str]], hint: str | None) -> str:
     charset: str | None = None
-    encoded_text = ""
+    encoded_text: list[str] = []
     for position, number in enumerate(sorted(parts)):
         encoded, raw = parts[number]
         if encoded:
             if position == 0 and raw.count("'") >= 2:
                 charset, _language, raw = raw.split("'", 2)
-            encoded_text += raw
+            encoded_text.append(raw)
         else:
-            encoded_text += quote(raw, safe="")
+            encoded_text.append(quote(raw, safe=""))
     # Unquoted as a whole: some clients cut sections in the middle of a %XX escape.
-    return decode_text(unquote_to_bytes(encoded_text), charset, hint)
+    return decode_text(unquote_to_bytes("".join(encoded_text)), charset, hint)

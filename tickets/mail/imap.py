@@ -110,7 +110,7 @@ def _file_unseen(connection: imaplib.IMAP4, poll: Poll, delete: bool) -> None:
             continue
         try:
             result = ingest(raw)
-        except (NotAnEmail, DataError, IntegrityError) as error:
+        except (NotAnEmail, DataError) as error:
             # NotAnEmail, or data the database refuses: retrying can never help, so it must not
             # block every message behind it.
             reason = str(error) if isinstance(error, NotAnEmail) else f"cannot be stored ({type(error).__name__})"
@@ -118,6 +118,10 @@ def _file_unseen(connection: imaplib.IMAP4, poll: Poll, delete: bool) -> None:
             # Never deleted, even with --delete: nobody else would ever see it.
             _store(connection, uid, rejected_flags)
             continue
+        except IntegrityError as error:
+            # Not a duplicate (ingest() ignores those) and nothing was kept: left unseen, retried.
+            poll.failure = f"the database refused a message ({type(error).__name__})"
+            break
         except DatabaseError as error:
             poll.failure = f"database unavailable ({type(error).__name__})"
             break

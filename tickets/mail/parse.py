@@ -191,7 +191,8 @@ def _first_header(part: Message, name: str) -> str:
 
 
 def _sender(value: str) -> tuple[str, str]:
-    for name, address in _addresses(value):
+    # One name and one address fit in far less; a longer From header is not read any further.
+    for name, address in _addresses(value[:MAX_SENDER_HEADER_CHARS]):
         return name, address
     return "", ""
 
@@ -215,16 +216,29 @@ def _addresses(value: str) -> list[tuple[str, str]]:
 
 
 def _recipients(*values: str) -> list[str]:
-    addresses: list[str] = []
+    """The first MAX_RECIPIENTS distinct addresses of To and Cc. A message to more people is a
+    mailing, not a conversation, and reading only the start of a header keeps a Cc line of a
+    hundred thousand addresses as cheap as a short one."""
+    addresses: dict[str, None] = {}  # ordered, and a look-up rather than a search
     for value in values:
-        for _name, address in _addresses(value):
-            if address not in addresses:
-                addresses.append(address)
-    return addresses
+        capped = value[:MAX_RECIPIENT_HEADER_CHARS]
+        found = _addresses(capped)
+        if len(capped) < len(value) and found:
+            found.pop()  # the cut may have fallen inside the last address
+        for _name, address in found:
+            addresses.setdefault(address, None)
+            if len(addresses) >= MAX_RECIPIENTS:
+                return list(addresses)
+    return list(addresses)
 
 
 MAX_MESSAGE_ID_LENGTH = 250
 MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit for a forward path
+MAX_RECIPIENTS = 100
+MAX_RECIPIENT_HEADER_CHARS = MAX_RECIPIENTS * (MAX_ADDRESS_LENGTH + 80)  # room for names and commas
+MAX_SENDER_HEADER_CHARS = 2000
+# Threading needs the message answered and its recent ancestors, not a thread's whole history.
+MAX_THREAD_IDS = 100
 
 
 def _message_ids(value: str) -> list[str]:
@@ -232,12 +246,13 @@ def _message_ids(value: str) -> list[str]:
     if not ids:
         # Some clients drop the angle brackets.
         ids = [token.strip("<>") for token in value.split() if "@" in token]
-    unique: list[str] = []
+    unique: dict[str, None] = {}
     for message_id in ids:
         # RFC 5322 ids are short; a longer one is junk that would not fit where ids are stored.
-        if message_id and len(message_id) <= MAX_MESSAGE_ID_LENGTH and f"<{message_id}>" not in unique:
-            unique.append(f"<{message_id}>")
-    return unique
+        if message_id and len(message_id) <= MAX_MESSAGE_ID_LENGTH:
+            unique.setdefault(f"<{message_id}>", None)
+    # References lists the oldest ancestor first: the newest ones are those worth keeping.
+    return list(unique)[-MAX_THREAD_IDS:]
 
 
 def _date(value: str) -> datetime | None:

@@ -18,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Read RFC 5322 messages from files (or one from standard input, for an MTA pipe) and file them "
         "as tickets. Prints 'created <reference>', 'appended <reference>' or 'ignored <reason>' per message. "
-        "Exit 65 for a message that can never be accepted, 75 when the database or storage is unavailable."
+        "Exit 65 for a message that can never be accepted, 75 when the database or storage is unavailable "
+        "or refuses the message (nothing is kept; the MTA retries)."
     )
 
     def add_arguments(self, parser):
@@ -54,10 +55,15 @@ class Command(BaseCommand):
         except NotAnEmail as error:
             self.stderr.write(f"{label}rejected: {error}")
             return EX_DATAERR
-        except (DataError, IntegrityError) as error:
+        except DataError as error:
             # The database is there but refuses this message's data: retrying cannot help.
             self.stderr.write(f"{label}rejected: the message cannot be stored ({type(error).__name__})")
             return EX_DATAERR
+        except IntegrityError as error:
+            # Not a duplicate (ingest() ignores those): a constraint failed, nothing was kept, and the
+            # MTA's retry must not lose the message.
+            self.stderr.write(f"{label}temporary failure: the database refused the message ({type(error).__name__})")
+            return EX_TEMPFAIL
         except DatabaseError as error:
             self.stderr.write(f"{label}temporary failure: database unavailable ({type(error).__name__})")
             return EX_TEMPFAIL
