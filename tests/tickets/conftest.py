@@ -31,3 +31,42 @@ def form_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def staff_member(username: str, *, groups: tuple[str, ...] = (), permissions: tuple[str, ...] = ()):
+    """A console user as the roles make them: staff, in the given groups, with these permissions."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    for codename in permissions:
+        app_label, codename = codename.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
+
+
+@pytest.fixture
+def agent_member(db):
+    return staff_member("agent-kim", groups=("Agents",))
+
+
+@pytest.fixture
+def editor(db):
+    # The FAQ editor of the demo: every FAQ permission, no group and nothing of tickets.
+    return staff_member(
+        "editor-lee",
+        permissions=("faq.view_article", "faq.change_article", "faq.add_article", "faq.view_category"),
+    )
+
+
+@pytest.fixture
+def finance_member(db):
+    return staff_member("finance-park", groups=("Finance",))
+
+
+@pytest.fixture(params=["editor", "finance_member"])
+def stranger(request):
+    """Staff of another team: they work in the same console and must see no ticket."""
+    return request.getfixturevalue(request.param)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -168,11 +169,88 @@ def test_deflections_are_listed_for_the_admin(admin_client, client, corpus):
     assert "refund-policy" in html
 
 
-def test_agents_without_permission_see_nothing(client, ticket):
+def test_staff_without_permission_see_nothing(client, ticket):
     user = get_user_model().objects.create_user("nobody", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(url(ticket)).status_code == 403
     assert Message.objects.count() == 1
+
+
+def test_another_team_can_neither_read_nor_answer_tickets(client, ticket, stranger):
+    client.force_login(stranger)
+    attachment = ticket.messages.get().attachments.get()
+    assert client.get("/admin/tickets/ticket/").status_code == 403
+    assert client.get(url(ticket)).status_code == 403
+    assert client.get(f"/admin/tickets/ticket/attachment/{attachment.pk}/").status_code == 403
+    assert client.post(url(ticket), change_data(ticket, reply="제3자의 답변")).status_code == 403
+    assert client.get("/admin/tickets/ticket/add/").status_code == 403
+    assert list(ticket.messages.values_list("author_kind", flat=True)) == ["customer"]
+    assert not OutgoingEmail.objects.filter(kind="reply").exists()
+
+
+def test_an_agent_reads_answers_and_downloads(client, ticket, agent_member, stranger):
+    client.force_login(agent_member)
+    attachment = ticket.messages.get().attachments.get()
+    assert client.get("/admin/tickets/ticket/").status_code == 200
+    assert client.get(f"/admin/tickets/ticket/attachment/{attachment.pk}/").status_code == 200
+    response = client.post(url(ticket), change_data(ticket, reply="확인했습니다."))
+    assert response.status_code == 302
+    assert ticket.messages.get(author_kind="agent").author == agent_member
+    client.force_login(stranger)  # and the stranger still gets nothing of it
+    assert client.get(url(ticket)).status_code == 403
+
+
+def test_assign_to_me_assigns_the_selected_tickets_to_the_agent_who_asked(client, ticket, agent_member, admin_user):
+    other = Ticket.objects.create(subject="다른 문의", requester_email="kim@example.com", assignee=admin_user)
+    untouched = Ticket.objects.create(subject="선택 안 함", requester_email="lee@example.com")
+    client.force_login(agent_member)
+    response = client.post(
+        "/admin/tickets/ticket/",
+        {"action": "assign_to_me", "_selected_action": [ticket.pk, other.pk]},
+        follow=True,
+    )
+    assert "문의 2건을 나에게 배정했습니다." in response.content.decode()
+    assigned = dict(Ticket.objects.values_list("pk", "assignee__username"))
+    assert assigned == {ticket.pk: "agent-kim", other.pk: "agent-kim", untouched.pk: None}
+
+
+def test_a_stranger_cannot_assign_tickets(client, ticket, stranger):
+    client.force_login(stranger)
+    response = client.post("/admin/tickets/ticket/", {"action": "assign_to_me", "_selected_action": [ticket.pk]})
+    assert response.status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
+def test_the_message_header_names_the_sender_not_a_message_id(tmp_path, admin_client):
+    raw = (
+        "From: 홍길동 <hong@example.com>\r\nTo: help@example.com\r\nSubject: 결제 문의\r\n"
+        "Message-ID: <CAF3x9Yh7k2QmZ@mail.gmail.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n두 번 결제됐어요.\r\n"
+    ).encode()
+    path = tmp_path / "m.eml"
+    path.write_bytes(raw)
+    call_command("ingest_email", str(path), stdout=open("/dev/null", "w"))
+    html = admin_client.get(url(Ticket.objects.get())).content.decode()
+    assert "CAF3x9Yh7k2QmZ" not in html
+    assert "hong@example.com에서 이메일로" in html
+
+
+def overdue_cell(html: str, reference: str) -> str:
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*{reference}(?:(?!</tr>).)*</tr>", html, re.DOTALL).group(0)
+    return re.search(r'<td class="field-overdue">(.*?)</td>', row, re.DOTALL).group(1)
+
+
+def test_the_overdue_column_says_overdue_only_when_it_is(admin_client, ticket):
+    late = Ticket.objects.create(subject="오래된 문의", requester_email="old@example.com")
+    Ticket.objects.filter(pk=late.pk).update(first_response_due=timezone.now() - timedelta(hours=1))
+    done = Ticket.objects.create(subject="해결된 문의", requester_email="done@example.com", status="solved")
+    html = admin_client.get("/admin/tickets/ticket/").content.decode()
+    assert overdue_cell(html, ticket.reference) == "기한 내"
+    assert (
+        overdue_cell(html, late.reference) == '<strong class="ticket-overdue" style="color: #ba2121">기한 초과</strong>'
+    )
+    assert overdue_cell(html, done.reference) == "—"
+    assert "icon-no.svg" not in html and "icon-yes.svg" not in html
 
 
 def test_closing_and_reopening_in_the_admin_keep_the_times_right(admin_client, ticket):

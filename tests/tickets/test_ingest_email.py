@@ -296,7 +296,10 @@ def test_mail_from_a_stranger_naming_a_ticket_opens_a_new_one_linked_to_it(tmp_p
     ]
     note = new.messages.get(author_kind="system")
     assert note.is_internal
-    assert note.body == f"This mail named {victim.reference}, but mallory@attacker.example is not on that conversation."
+    assert note.body == (
+        f"이 메일은 {victim.reference} 문의를 언급했지만, mallory@attacker.example 님은 그 문의의 대화에 참여한 적이 "
+        "없어 새 문의로 접수했습니다."
+    )
     victim_page = admin_client.get(f"/admin/tickets/ticket/{victim.pk}/change/").content.decode()
     assert (
         f'<a href="/admin/tickets/ticket/{new.pk}/change/">{new.reference}</a> (mallory@attacker.example)'

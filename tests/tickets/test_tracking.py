@@ -74,7 +74,8 @@ def test_marking_solved_asks_for_a_rating_once(client, ticket):
     survey_mail = OutgoingEmail.objects.get(kind="survey")
     assert f"/ko/requests/{token}/survey/?rating=5" in survey_mail.body
     response = client.post(f"/ko/requests/{token}/survey/", {"rating": "4", "comment": "빨랐어요"}, follow=True)
-    assert "4" in response.content.decode()
+    status = re.search(r'<p role="status">(.*?)</p>', response.content.decode()).group(1)
+    assert status == "감사합니다! 5점 만점에 4점을 주셨습니다."
     client.post(f"/ko/requests/{token}/survey/", {"rating": "1", "comment": "다시"})
     answer = SatisfactionResponse.objects.get()
     assert (answer.rating, answer.comment) == (4, "빨랐어요")
