@@ -54,11 +54,12 @@ def agent_member(db):
 
 @pytest.fixture
 def editor(db):
-    # The FAQ editor of the demo: every FAQ permission, no group and nothing of tickets.
-    return staff_member(
-        "editor-lee",
-        permissions=("faq.view_article", "faq.change_article", "faq.add_article", "faq.view_category"),
-    )
+    return staff_member("editor-lee", groups=("Editors",))
+
+
+@pytest.fixture
+def supervisor(db):
+    return staff_member("supervisor-choi", groups=("Supervisors",))
 
 
 @pytest.fixture

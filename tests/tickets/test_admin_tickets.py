@@ -263,12 +263,18 @@ def test_closing_and_reopening_in_the_admin_keep_the_times_right(admin_client, t
     assert ticket.status == "open" and ticket.closed_at is None and ticket.solved_at is None
 
 
-@pytest.mark.parametrize(
-    "page",
-    ["/admin/tickets/satisfactionresponse/", "/admin/tickets/cannedreply/", "/admin/tickets/attachment/"],
-)
+@pytest.mark.parametrize("page", ["/admin/tickets/cannedreply/", "/admin/tickets/attachment/"])
 def test_the_ticket_side_pages_are_for_agents_only(client, agent_member, stranger, page):
     client.force_login(agent_member)
     assert client.get(page).status_code == 200
     client.force_login(stranger)
     assert client.get(page).status_code == 403
+
+
+@pytest.mark.parametrize("page", ["/admin/tickets/satisfactionresponse/", "/admin/tickets/suggestionclick/"])
+def test_satisfaction_and_deflections_are_for_supervisors(client, supervisor, agent_member, stranger, page):
+    client.force_login(supervisor)
+    assert client.get(page).status_code == 200
+    for other in (agent_member, stranger):
+        client.force_login(other)
+        assert client.get(page).status_code == 403
