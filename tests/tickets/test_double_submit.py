@@ -15,9 +15,10 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
+from outbox.models import OutgoingEmail
 from tests.tickets.conftest import form_data
 from tickets import notifications
-from tickets.models import OutgoingEmail, Ticket
+from tickets.models import Ticket
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = "/ko/contact/"
@@ -117,7 +118,8 @@ setup_test_environment()
 from tests.tickets.test_double_submit import submit_at_once
 from tests.tickets.conftest import form_data
 from tickets import notifications
-from tickets.models import OutgoingEmail, Ticket
+from outbox.models import OutgoingEmail
+from tickets.models import Ticket
 real = notifications.acknowledge
 def slow_acknowledgement(ticket):
     time.sleep(0.3)
