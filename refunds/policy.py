@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from helpcenter.businesstime import add_business_days
+
 
 class Reason(models.TextChoices):
     DUPLICATE_CHARGE = "duplicate_charge", gettext_lazy("Charged twice for the same thing")
@@ -31,8 +33,6 @@ class PaymentMethod(models.TextChoices):
     APP_STORE = "app_store", gettext_lazy("App Store or Google Play")
     OTHER = "other", gettext_lazy("Other (KakaoPay, Naver Pay, bank transfer…)")
 
-
-from helpcenter.businesstime import add_business_days
 
 PAYOUT_FIRST_BUSINESS_DAY = 5
 PAYOUT_LAST_BUSINESS_DAY = 10
