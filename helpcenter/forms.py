@@ -54,6 +54,7 @@ class LookupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["reference"].help_text = _("For example %(reference)s.") % {"reference": reference_example}
 
+
 class SubmissionKeyMixin(forms.Form):
     """One submission, one record: a hidden key, fresh each time the form is shown, that the view
     stores under a unique constraint. A double click or a replayed POST carries the same key and
