@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -198,13 +199,29 @@ class ArticleVote(models.Model):
 
 
 class Synonym(models.Model):
-    """Words customers type mapped to the words the articles use (비번 → 비밀번호)."""
+    """Words customers type mapped to the words the articles use (비번 → 비밀번호).
+
+    One way by default: a broader or looser word (노래) leads to the article's word (음악), never
+    the reverse, so searching for the precise word is not diluted by the loose one.
+    """
+
+    class Origin(models.TextChoices):
+        LEXICON = "lexicon", _("Shipped lexicon")
+        AGENT = "agent", _("Added by an agent")
+        ANALYTICS = "analytics", _("Added from search analytics")
 
     term = models.CharField(_("customers type"), max_length=100)
     expands_to = models.CharField(_("also search for"), max_length=100)
     bidirectional = models.BooleanField(
         _("both ways"), default=False, help_text=_("Also search for the first word when the second is typed.")
     )
+    note = models.CharField(
+        _("why"),
+        max_length=300,
+        blank=True,
+        help_text=_("How customers write it, so the next editor knows why this synonym is here."),
+    )
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.AGENT, editable=False)
 
     class Meta:
         ordering = ["term"]
@@ -215,6 +232,24 @@ class Synonym(models.Model):
     def __str__(self) -> str:
         arrow = "↔" if self.bidirectional else "→"
         return f"{self.term} {arrow} {self.expands_to}"
+
+
+class ShippedSynonym(models.Model):
+    """A lexicon entry this help center has already received (faq/lexicon/).
+
+    Each entry is offered once: an agent who edits or deletes a shipped synonym is never overruled
+    when the lexicon is loaded again (a later release, import_faq, load_lexicon).
+    """
+
+    key = models.CharField(max_length=210, unique=True)
+    shipped_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shipped lexicon entry")
+        verbose_name_plural = _("shipped lexicon entries")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class SearchTerm(models.Model):
@@ -241,6 +276,19 @@ class SearchTerm(models.Model):
         return f"{self.language}:{self.term}"
 
 
+# A query counts as failing when it found nothing last time, or when at least this many searches
+# led to fewer than one opened result in LOW_CLICK_RATIO (people saw results and none answered).
+LOW_CLICK_MIN_SEARCHES = 3
+LOW_CLICK_RATIO = 5
+
+
+class SearchQueryStatQuerySet(models.QuerySet):
+    def failing(self) -> SearchQueryStatQuerySet:
+        """Queries the FAQ does not answer yet: no result, or results nobody opens."""
+        low_click = Q(searches__gte=LOW_CLICK_MIN_SEARCHES, searches__gt=models.F("results_opened") * LOW_CLICK_RATIO)
+        return self.filter(Q(last_result_count=0) | low_click).order_by("-searches", "query")
+
+
 class SearchQueryStat(models.Model):
     """What people searched for, without who: the normalised text, language and outcome."""
 
@@ -249,7 +297,10 @@ class SearchQueryStat(models.Model):
     searches = models.PositiveIntegerField(_("searches"), default=0)
     last_result_count = models.PositiveIntegerField(_("results (last time)"), default=0)
     zero_result_searches = models.PositiveIntegerField(_("searches with no result"), default=0)
+    results_opened = models.PositiveIntegerField(_("results opened"), default=0)
     last_searched_at = models.DateTimeField(_("last searched"), default=timezone.now)
+
+    objects = SearchQueryStatQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["query", "language"], name="one_stat_per_query")]

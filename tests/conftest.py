@@ -83,6 +83,16 @@ def fresh_cache():
 
 
 @pytest.fixture
+def without_lexicon(db):
+    """No synonyms at all: the migration's shipped lexicon removed, to test the mechanism alone."""
+    from faq import search
+    from faq.models import Synonym
+
+    Synonym.objects.all().delete()
+    search.forget_synonyms()
+
+
+@pytest.fixture
 def corpus(db):
     """A small published FAQ in Korean and English (one article only in Korean)."""
     import copy

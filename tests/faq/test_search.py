@@ -49,13 +49,13 @@ def test_english_mode_conversion_is_not_applied_to_english_pages(corpus):
     assert slugs("ghksqnf", "en") == []
 
 
-def test_synonyms_maintained_in_the_admin_take_effect_at_once(corpus):
+def test_synonyms_maintained_in_the_admin_take_effect_at_once(corpus, without_lexicon):
     assert slugs("비번") == []
     Synonym.objects.create(term="비번", expands_to="비밀번호")
     assert slugs("비번 찾기")[0] == "reset-password"
 
 
-def test_two_way_synonyms_work_both_ways(corpus):
+def test_two_way_synonyms_work_both_ways(corpus, without_lexicon):
     Synonym.objects.create(term="튕김", expands_to="종료", bidirectional=True)
     assert slugs("앱 튕김")[0] == "app-crashes"
     Synonym.objects.create(term="money back", expands_to="refund")

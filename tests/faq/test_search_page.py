@@ -83,6 +83,7 @@ def test_searches_are_counted_without_personal_data(client, corpus):
         "searches",
         "last_result_count",
         "zero_result_searches",
+        "results_opened",
         "last_searched_at",
     }
 

@@ -5,6 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from faq.lexicon import load_lexicon
 from faq.portable import FormatError, import_document
 
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
             counts = import_document(data)
         except FormatError as error:
             raise CommandError(f"{file}: {error}. Nothing was changed.") from error
+        # A help center started from its own articles gets the lexicon too, even on tables emptied
+        # since `migrate` (flush); entries agents removed stay removed.
+        synonyms = load_lexicon()
         self.stdout.write(
             f"{counts['categories']} categories, {counts['articles_created']} articles created, "
-            f"{counts['articles_updated']} updated."
+            f"{counts['articles_updated']} updated." + (f" {synonyms} lexicon synonyms added." if synonyms else "")
         )

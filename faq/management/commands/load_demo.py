@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from faq.lexicon import load_lexicon
 from faq.models import ContactChannel, Synonym
 from faq.portable import import_document
 from helpcenter import roles
@@ -42,26 +43,21 @@ CONTACT_CHANNELS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo help center: the Korean and English FAQ, synonyms and contact channels. Safe to re-run."
+    help = "Load the demo help center: the Korean and English FAQ, the lexicon and contact channels. Safe to re-run."
 
     def handle(self, *args, **options):
         with transaction.atomic():
             faq = json.loads((DEMO_DIR / "faq.json").read_text(encoding="utf-8"))
             counts = import_document(faq)
-            synonyms = json.loads((DEMO_DIR / "synonyms.json").read_text(encoding="utf-8"))["synonyms"]
-            for item in synonyms:
-                Synonym.objects.update_or_create(
-                    term=item["term"],
-                    expands_to=item["expands_to"],
-                    defaults={"bidirectional": item.get("bidirectional", False)},
-                )
+            # The synonyms are the shipped lexicon (normally already there since `migrate`).
+            load_lexicon()
             for position, channel in enumerate(self.channels()):
                 ContactChannel.objects.update_or_create(
                     kind=channel["kind"], defaults={**channel, "position": position}
                 )
         self.stdout.write(
             f"FAQ: {counts['categories']} categories, {counts['articles_created'] + counts['articles_updated']} "
-            f"articles; {len(synonyms)} synonyms; contact channels."
+            f"articles; {Synonym.objects.count()} synonyms; contact channels."
         )
         if settings.DEBUG:
             self.create_demo_staff()
