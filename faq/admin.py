@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from faq.analytics import MappingError, Vocabulary, candidate_articles, map_query_to_article
 from faq.models import (
     Article,
     ArticleTranslation,
@@ -159,9 +165,13 @@ class ArticleVoteAdmin(admin.ModelAdmin):
 
 @admin.register(Synonym)
 class SynonymAdmin(admin.ModelAdmin):
-    list_display = ["term", "expands_to", "bidirectional"]
+    """The shipped lexicon and agents' own synonyms, edited alike (faq/lexicon/ never overwrites them)."""
+
+    list_display = ["term", "expands_to", "bidirectional", "origin", "note"]
     list_editable = ["expands_to", "bidirectional"]
-    search_fields = ["term", "expands_to"]
+    list_filter = ["origin", "bidirectional"]
+    search_fields = ["term", "expands_to", "note"]
+    readonly_fields = ["origin"]
 
 
 class ZeroResultFilter(admin.SimpleListFilter):
@@ -189,17 +199,74 @@ class SearchQueryStatAdmin(admin.ModelAdmin):
         "searches",
         "last_result_count",
         "zero_result_searches",
+        "results_opened",
         "last_searched_at",
     ]
     list_filter = [ZeroResultFilter, "language", "last_searched_at"]
     search_fields = ["query"]
     ordering = ["-searches", "query"]
+    change_list_template = "admin/faq/searchquerystat/change_list.html"
+    failing_shown = 30
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        own = [
+            path("failing/", self.admin_site.admin_view(self.failing_view), name="faq_searchquerystat_failing"),
+            path("<int:pk>/map/", self.admin_site.admin_view(self.map_view), name="faq_searchquerystat_map"),
+        ]
+        return own + super().get_urls()
+
+    def may_map(self, request) -> bool:
+        # Mapping a query adds a synonym: whoever may add synonyms (Editors, superusers) may map.
+        return request.user.has_perm("faq.add_synonym")
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}), "may_map": self.may_map(request)})
+
+    def failing_view(self, request):
+        """Each failing query with the articles it could be mapped to, one button per word."""
+        if not self.may_map(request):
+            raise PermissionDenied
+        vocabularies: dict[str, Vocabulary] = {}
+        rows = []
+        for stat in SearchQueryStat.objects.failing()[: self.failing_shown]:
+            vocabulary = vocabularies.setdefault(stat.language, Vocabulary(stat.language))
+            rows.append(
+                {"stat": stat, "candidates": candidate_articles(stat, vocabulary), "choices": vocabulary.choices()}
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Searches that fail"),
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/faq/searchquerystat/failing.html", context)
+
+    def map_view(self, request, pk: int):
+        if not self.may_map(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        stat = get_object_or_404(SearchQueryStat, pk=pk)
+        try:
+            article_id = int(request.POST.get("article", ""))
+        except ValueError:
+            return HttpResponseBadRequest(gettext("Choose an article."))
+        try:
+            synonym = map_query_to_article(stat, article_id, request.POST.get("word") or None)
+        except MappingError:
+            return HttpResponseBadRequest(gettext("That article or word cannot be chosen for this query."))
+        messages.success(
+            request,
+            gettext("Searches for “%(query)s” now also look for “%(word)s”.")
+            % {"query": synonym.term, "word": synonym.expands_to},
+        )
+        return redirect("admin:faq_searchquerystat_failing")
 
 
 @admin.register(ContactChannel)

@@ -20,7 +20,7 @@ def test_results_are_ranked_and_highlighted(client, corpus):
     assert result_links(html) == ["/ko/faq/articles/refund-policy/", "/ko/faq/articles/request-refund/"]
     assert '<p role="status">“환불을” 검색 결과 2건</p>' in html
     assert "<mark>환불</mark>" in html
-    assert 'href="/ko/faq/articles/refund-policy/"' in html
+    assert 'href="/ko/faq/articles/refund-policy/?from_search=%ED%99%98%EB%B6%88%EC%9D%84"' in html
 
 
 def test_filtering_by_category(client, corpus):
