@@ -134,10 +134,12 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if other is None:  # published but with every translation deleted: nothing to show
             return render(request, "404.html", status=404)
         return redirect(other.get_absolute_url())
-    article.record_view()
     if request.GET.get("from_search"):
-        # Opened from the results: the query was answered (the analytics list queries that never are).
+        # Opened from the results: the query was answered (the analytics list queries that never
+        # are). Then the plain address, the one visitors bookmark and share.
         analytics.record_result_opened(request.GET["from_search"], language)
+        return redirect(request.path)
+    article.record_view()
     related = _published_in(language).filter(category=article.category).exclude(pk=article.pk)
     related = related.order_by("-view_count", "slug")[:RELATED_ARTICLES]
     return render(

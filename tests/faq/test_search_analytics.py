@@ -53,7 +53,8 @@ def test_failing_searches_are_listed_with_the_articles_they_could_map_to(faq, ed
     searched(visitor, "가라오케")  # nothing resembles it
     searched(visitor, "환불 기간", times=3)  # results shown three times, never opened
     answered = searched(visitor, "비밀번호 재설정", times=3)
-    visitor.get("/ko/faq/articles/reset-password/", {"from_search": "비밀번호 재설정"})
+    response = visitor.get("/ko/faq/articles/reset-password/", {"from_search": "비밀번호 재설정"})
+    assert (response.status_code, response["Location"]) == (302, "/ko/faq/articles/reset-password/")
     answered.refresh_from_db()
     assert answered.results_opened == 1
 
