@@ -129,7 +129,9 @@ def test_other_roles_cannot_reorder_categories(agent, finance, corpus):
 def test_synonyms_are_maintained_in_the_admin(editor, agent, finance, corpus):
     assert search.search("패쓰워드", "ko") == []
     for stranger in (agent, finance):
-        assert stranger.post("/admin/faq/synonym/add/", {"term": "패쓰워드", "expands_to": "비밀번호"}).status_code == 403
+        assert (
+            stranger.post("/admin/faq/synonym/add/", {"term": "패쓰워드", "expands_to": "비밀번호"}).status_code == 403
+        )
     assert not Synonym.objects.filter(term="패쓰워드").exists()
     response = editor.post("/admin/faq/synonym/add/", {"term": "패쓰워드", "expands_to": "비밀번호"})
     assert response.status_code == 302

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def result_links(html: str) -> list[str]:
-    """The result titles' links, in the order the page lists them."""
-    return re.findall(r'<h2 class="h5 mb-1"><a href="([^"]+)">', html)
+    """The result titles' links (without the ?from_search= the analytics count), in page order."""
+    return re.findall(r'<h2 class="h5 mb-1"><a href="([^"?]+)(?:\?from_search=[^"]*)?">', html)
 
 
 def test_results_are_ranked_and_highlighted(client, corpus):
