@@ -69,7 +69,7 @@ class TranslationInline(admin.StackedInline):
     def preview(self, obj: ArticleTranslation) -> str:
         if not obj.pk:
             return _("Save to see the rendered article.")
-        return format_html('<div class="faq-preview" style="max-width:48rem">{}</div>', mark_safe(obj.body_html))
+        return format_html('<div class="faq-preview">{}</div>', mark_safe(obj.body_html))
 
 
 class LanguageFilter(admin.SimpleListFilter):

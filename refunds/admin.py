@@ -121,7 +121,7 @@ class RefundClaimAdmin(admin.ModelAdmin):
     @admin.display(description=_("overdue"))
     def overdue_flag(self, obj: RefundClaim) -> str:
         late = obj.is_overdue_at(timezone.now())
-        return format_html('<strong style="color:#ba2121">⚠ {}</strong>', _("overdue")) if late else ""
+        return format_html('<strong class="overdue">⚠ {}</strong>', _("overdue")) if late else ""
 
     def save_formset(self, request, form, formset, change):
         for note in formset.save(commit=False):
