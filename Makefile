@@ -26,6 +26,7 @@ compilemessages: $(STAMP)
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py load_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py demo_two_factor
 	# The mail worker runs beside the server and stops with it.
 	export DJANGO_DEBUG=$${DJANGO_DEBUG-1}; \
 	$(PY) manage.py send_queued_mail --loop & worker=$$!; \

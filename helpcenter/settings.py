@@ -7,6 +7,7 @@ for a laptop: debug off unless asked for, a SQLite file beside manage.py, mail p
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -91,8 +92,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "helpcenter",
     "outbox",
+    "accounts",
     "faq",
     "tickets",
     "refunds",
@@ -108,8 +114,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpcenter.urls"
@@ -168,6 +178,24 @@ elif CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "helpcenter"}}
+
+# Staff log-in. django-axes refuses a log-in after HELPCENTER_LOGIN_FAILURE_LIMIT wrong passwords for
+# one user name from one address (so a stranger cannot lock a colleague out everywhere), for
+# HELPCENTER_LOGIN_COOLOFF_MINUTES; failures are counted in the database, shared by every server.
+# Addresses are read as the public forms' rate limit reads them (REMOTE_ADDR, set by the proxy).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("HELPCENTER_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("HELPCENTER_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "helpcenter.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every management command
+# Two-factor (django-otp, TOTP with recovery codes): required for superusers and these groups,
+# open to every other member of staff.
+HELPCENTER_TWO_FACTOR_ENFORCED = True
+HELPCENTER_TWO_FACTOR_GROUPS = envlist("HELPCENTER_TWO_FACTOR_GROUPS", "Refund reviewers,Finance,Supervisors")
+OTP_TOTP_ISSUER = os.environ.get("HELPCENTER_TOTP_ISSUER") or "고객센터"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
