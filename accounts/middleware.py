@@ -22,13 +22,14 @@ class RequireTwoFactorMiddleware:
         return redirect or self.get_response(request)
 
     def redirect_for(self, request: HttpRequest) -> HttpResponse | None:
+        # The path first: reading request.user loads the session, and a public page that touched
+        # the session would be sent with "Vary: Cookie" and never be shared by a cache.
+        path = request.path_info
+        open_paths = (reverse("two_factor:setup"), reverse("two_factor:verify"), reverse("admin:logout"))
+        if not path.startswith(reverse("admin:index")) or path in open_paths:
+            return None
         user = request.user
         if not (user.is_authenticated and user.is_staff) or user.is_verified():
-            return None
-        path = request.path_info
-        admin_root = reverse("admin:index")
-        open_paths = (reverse("two_factor:setup"), reverse("two_factor:verify"), reverse("admin:logout"))
-        if not path.startswith(admin_root) or path in open_paths:
             return None
         if two_factor.is_enrolled(user):
             target = "two_factor:verify"

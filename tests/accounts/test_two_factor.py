@@ -203,3 +203,9 @@ def test_guessing_codes_is_slowed_down(client, member):
     response = client.post(VERIFY, {"code": current_code(device), "next": CLAIMS})
     assert response.status_code == 400
     assert "잘못된 코드를 너무 많이 입력했습니다. 잠시 기다린 뒤 다시 시도하세요." in response.content.decode()
+
+
+def test_public_pages_do_not_read_the_session_for_the_rule(client, member):
+    # Reading the session for every page would add "Vary: Cookie" to the anonymous FAQ pages.
+    response = client.get("/ko/")
+    assert "Vary" not in response or "Cookie" not in response["Vary"]
