@@ -346,6 +346,11 @@ IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
 IMAP_SSL = envbool("IMAP_SSL", True)
 IMAP_MAILBOX = os.environ.get("IMAP_MAILBOX") or "INBOX"
 
+# Retention (manage.py purge_expired_data, daily). Korean e-commerce law keeps consumer complaint
+# records three years; files are needed while a case is open, not for years after.
+HELPCENTER_RETENTION_ATTACHMENT_DAYS = envint("HELPCENTER_RETENTION_ATTACHMENT_DAYS", 365)
+HELPCENTER_RETENTION_CLOSED_TICKET_DAYS = envint("HELPCENTER_RETENTION_CLOSED_TICKET_DAYS", 3 * 365)
+
 # Refunds.
 REFUNDS_OVERDUE_DAYS = envint("REFUNDS_OVERDUE_DAYS", 3)  # days in one state before a claim stands out
 REFUNDS_REMINDER_DAYS = envint("REFUNDS_REMINDER_DAYS", 3)  # remind a customer who has not answered

@@ -1,0 +1,89 @@
+"""Tickets and the mail we sent about them, as held about one customer e-mail address."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from helpcenter.personal_data import FileSink, Holder, delete_stored_file, fields_of, register
+from tickets.models import Attachment, OutgoingEmail, Ticket
+
+
+def tickets_of(email: str):
+    return Ticket.objects.filter(requester_email__iexact=email.strip())
+
+
+def export_tickets(email: str, files: FileSink) -> list[dict]:
+    exported = []
+    for ticket in tickets_of(email).prefetch_related("messages__attachments").order_by("created_at"):
+        messages = []
+        for message in ticket.messages.all():
+            attachments = [
+                {
+                    **fields_of(file),
+                    "file": files.add(f"tickets/{ticket.reference}", f"{file.pk}-{file.filename}", file.file),
+                }
+                for file in message.attachments.all()
+            ]
+            messages.append({**fields_of(message), "attachments": attachments})
+        satisfaction = getattr(ticket, "satisfaction", None)
+        exported.append(
+            {
+                **fields_of(ticket),
+                "messages": messages,
+                "satisfaction": fields_of(satisfaction) if satisfaction else None,
+            }
+        )
+    return exported
+
+
+def _delete_tickets(queryset) -> int:
+    with transaction.atomic():
+        for attachment in Attachment.objects.filter(message__ticket__in=queryset):
+            transaction.on_commit(lambda file=attachment.file: delete_stored_file(file))
+        count = queryset.count()
+        queryset.delete()  # messages, attachments and the satisfaction answer go with their ticket
+    return count
+
+
+def erase_tickets(email: str) -> dict[str, int]:
+    # Nothing in a ticket is an accounting record: the whole conversation goes.
+    return {"tickets": _delete_tickets(tickets_of(email))}
+
+
+def purge_tickets(now: datetime) -> dict[str, int]:
+    attachments_before = now - timedelta(days=settings.HELPCENTER_RETENTION_ATTACHMENT_DAYS)
+    tickets_before = now - timedelta(days=settings.HELPCENTER_RETENTION_CLOSED_TICKET_DAYS)
+    closed = Ticket.objects.filter(status=Ticket.Status.CLOSED, closed_at__lt=tickets_before)
+    purged_tickets = _delete_tickets(closed)
+    old_files = Attachment.objects.filter(message__created_at__lt=attachments_before)
+    purged_files = 0
+    with transaction.atomic():
+        for attachment in old_files:
+            transaction.on_commit(lambda file=attachment.file: delete_stored_file(file))
+            purged_files += 1
+        old_files.delete()
+    return {"closed tickets": purged_tickets, "ticket attachments": purged_files}
+
+
+# Outgoing mail is its own holder: the queue is the mail's, not the ticket's (it may move app).
+def outgoing_mail_to(email: str):
+    return OutgoingEmail.objects.filter(to__iexact=email.strip())
+
+
+def export_outgoing_mail(email: str, files: FileSink) -> list[dict]:
+    return [
+        fields_of(mail, exclude=("attachment_ids", "last_error"))
+        for mail in outgoing_mail_to(email).order_by("created_at")
+    ]
+
+
+def erase_outgoing_mail(email: str) -> dict[str, int]:
+    count, _ = outgoing_mail_to(email).delete()
+    return {"outgoing e-mails": count}
+
+
+register(Holder("tickets", export_tickets, erase_tickets, purge_tickets))
+register(Holder("outgoing_mail", export_outgoing_mail, erase_outgoing_mail))
