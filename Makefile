@@ -9,7 +9,7 @@ PORT ?= 8000
 # name the address runserver really listens on.
 export HOST PORT
 
-.PHONY: install run test test-fast lint format messages compilemessages migrations-check bench clean
+.PHONY: install run serve test test-fast lint format messages compilemessages migrations-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ run: install
 	$(PY) manage.py send_queued_mail --loop & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: settings from the environment (README, "Configuration"; docs/deploy.md). Migrates,
+# collects static files, then serves with several workers plus the mail worker and the scheduled
+# commands until SIGTERM or Ctrl-C stops them all.
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	exec $(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

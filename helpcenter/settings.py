@@ -346,6 +346,12 @@ IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
 IMAP_SSL = envbool("IMAP_SSL", True)
 IMAP_MAILBOX = os.environ.get("IMAP_MAILBOX") or "INBOX"
 
+# `manage.py serve` (make serve): uvicorn worker processes, the proxies whose X-Forwarded-For and
+# X-Forwarded-Proto are believed, and the seconds each part gets to finish when stopped.
+HELPCENTER_SERVE_WORKERS = envint("HELPCENTER_SERVE_WORKERS", min(8, (os.cpu_count() or 1) + 1))
+HELPCENTER_FORWARDED_ALLOW_IPS = os.environ.get("HELPCENTER_FORWARDED_ALLOW_IPS") or "127.0.0.1"
+HELPCENTER_SERVE_GRACE = envint("HELPCENTER_SERVE_GRACE", 20)
+
 # Retention (manage.py purge_expired_data, daily). Korean e-commerce law keeps consumer complaint
 # records three years; files are needed while a case is open, not for years after.
 HELPCENTER_RETENTION_ATTACHMENT_DAYS = envint("HELPCENTER_RETENTION_ATTACHMENT_DAYS", 365)
