@@ -102,7 +102,13 @@ def test_the_admin_works_under_the_policy(new_context, site, tmp_path):
     ]:
         page.goto(site + path)
         expect(page.locator("#content")).to_be_visible()
-    # The admin's own scripts run: the theme toggle and the collapsible navigation sidebar.
+    # The admin's own scripts run: the assignee autocomplete (select2) opens and searches ...
+    page.goto(f"{site}/admin/tickets/ticket/{ticket.pk}/change/")
+    page.locator(".field-assignee .select2-selection").click()
+    page.locator(".select2-search__field").fill("adm")
+    expect(page.locator(".select2-results__option", has_text="admin")).to_be_visible()
+    page.keyboard.press("Escape")
+    # ... and the theme toggle switches.
     page.goto(f"{site}/admin/refunds/refundclaim/{claim.pk}/change/")
     expect(page.locator("#evidence img")).to_have_js_property("naturalWidth", 48)  # the image is not refused
     theme_before = page.evaluate("document.documentElement.dataset.theme")
