@@ -114,3 +114,15 @@ def test_no_python_code_writes_style_attributes():
             if re.search(r"""<[a-z][^>]*\sstyle=""", line):
                 found.append(f"{path.relative_to(ROOT)}:{number}")
     assert found == []
+
+
+@pytest.mark.django_db
+def test_a_forged_form_gets_our_own_page_without_inline_style():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/ko/contact/", {"subject": "x"}, secure=True)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>요청을 확인하지 못했어요</h1>" in html
+    assert "<style" not in html and "style=" not in html
+    assert policy(response) == POLICY
