@@ -15,8 +15,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from faq.models import Article, ArticleVote, Category
+from helpcenter.roles import set_up_roles
 from refunds.models import ClaimEvent, ClaimFeedback, ClaimNote, Evidence, RefundClaim
-from refunds.setup import ensure_groups_and_rules
+from refunds.setup import ensure_policy_rules
 from tickets.models import Attachment, Message, OutgoingEmail, SatisfactionResponse, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,8 @@ def ticket_for(email: str, subject: str, file_bytes: bytes = b"%PDF-1.4 receipt"
 
 
 def claim_for(email: str, status: str = "submitted") -> RefundClaim:
-    ensure_groups_and_rules()
+    set_up_roles()
+    ensure_policy_rules()
     claim = RefundClaim.file(
         RefundClaim(
             email=email,

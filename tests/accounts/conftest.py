@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_otp.oath import totp
 
-from refunds.setup import ensure_groups_and_rules
+from helpcenter.roles import set_up_roles
+from refunds.setup import ensure_policy_rules
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -18,7 +19,8 @@ def protections_on(settings):
 
 @pytest.fixture
 def member(db):
-    ensure_groups_and_rules()
+    set_up_roles()
+    ensure_policy_rules()
 
     def make(username: str, group: str | None = None, **extra):
         user = get_user_model().objects.create_user(

@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from helpcenter.roles import set_up_roles
 from refunds.models import Evidence, RefundClaim
-from refunds.setup import ensure_groups_and_rules
+from refunds.setup import ensure_policy_rules
 from tests.browser.helpers import PASSWORD, admin_login, png_bytes
 from tickets.models import Attachment, Message, Ticket
 
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads wh
 def site(live_server, settings, tmp_path, corpus):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = live_server.url
-    ensure_groups_and_rules()
+    set_up_roles()
+    ensure_policy_rules()
     return live_server.url
 
 

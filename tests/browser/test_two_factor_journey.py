@@ -12,8 +12,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from helpcenter.roles import set_up_roles
 from refunds.models import FINANCE
-from refunds.setup import ensure_groups_and_rules
+from refunds.setup import ensure_policy_rules
 from tests.browser.helpers import PASSWORD, korean
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def site(live_server, settings):
     settings.AXES_ENABLED = True
     settings.HELPCENTER_TWO_FACTOR_ENFORCED = True
-    ensure_groups_and_rules()
+    set_up_roles()
+    ensure_policy_rules()
     return live_server.url
 
 

@@ -11,7 +11,6 @@ a container runtime) restarts the whole set instead of running half of it.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -28,8 +27,8 @@ class Command(BaseCommand):
     help = "Run the ASGI server (several workers), the mail worker and the scheduled commands; stop them together."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST") or "127.0.0.1")
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+        parser.add_argument("--host", default=settings.HOST)
+        parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--workers", type=int, default=settings.HELPCENTER_SERVE_WORKERS)
         parser.add_argument("--no-mail-worker", action="store_true", help="when another server runs it")
         parser.add_argument("--no-schedule", action="store_true", help="when another server runs it")
