@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from faq.models import Article, ArticleVote, Category
 from helpcenter.roles import set_up_roles
+from outbox.models import OutgoingEmail
 from refunds.models import ClaimEvent, ClaimFeedback, ClaimNote, Evidence, RefundClaim
 from refunds.setup import ensure_policy_rules
-from tickets.models import Attachment, Message, OutgoingEmail, SatisfactionResponse, Ticket
+from tickets.models import Attachment, Message, SatisfactionResponse, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def ticket_for(email: str, subject: str, file_bytes: bytes = b"%PDF-1.4 receipt"
     attachment.file.save("x", SimpleUploadedFile("x", file_bytes))
     SatisfactionResponse.objects.create(ticket=ticket, rating=5, comment="빨라요")
     OutgoingEmail.objects.create(
-        ticket=ticket, kind="ack", to=email, subject=subject, body="접수", message_id=f"<{subject}@x>"
+        thread=ticket.reference, kind="ack", to=email, subject=subject, body="접수", message_id=f"<{subject}@x>"
     )
     return ticket
 
@@ -81,7 +82,7 @@ def test_export_writes_everything_about_the_address_and_nothing_about_others(tmp
     output = tmp_path / "alice.zip"
 
     assert run("export", ALICE, "--output", str(output)) == (
-        f"Wrote {output}: tickets 1, outgoing_mail 2, refund_claims 1, files 2."
+        f"Wrote {output}: outgoing_mail 2, tickets 1, refund_claims 1, files 2."
     )
     with zipfile.ZipFile(output) as archive:
         document = json.loads(archive.read("data.json"))
@@ -128,7 +129,7 @@ def test_faq_votes_hold_no_address_and_are_not_exported(tmp_path):
 def test_erase_without_yes_only_says_what_would_go():
     ticket_for(ALICE, "앨리스 문의")
     assert run("erase", ALICE) == (
-        "Would erase for alice@example.com: tickets 1, outgoing_mail 1, refund_claims 0. Run again with --yes to erase."
+        "Would erase for alice@example.com: outgoing_mail 1, tickets 1, refund_claims 0. Run again with --yes to erase."
     )
     assert Ticket.objects.count() == 1
 
@@ -146,7 +147,7 @@ def test_erase_removes_the_customer_keeps_paid_refunds_and_spares_the_stranger(
     with django_capture_on_commit_callbacks(execute=True):  # files go once the rows' deletion is committed
         output = run("erase", ALICE, "--yes")
     assert output == (
-        "Erased for alice@example.com: tickets 1, outgoing e-mails 3, refund claims deleted 1, "
+        "Erased for alice@example.com: outgoing e-mails 3, tickets 1, refund claims deleted 1, "
         "refund claims anonymised (kept for accounting) 1."
     )
     assert list(Ticket.objects.all()) == [bob_ticket]
@@ -168,7 +169,7 @@ def test_erase_removes_the_customer_keeps_paid_refunds_and_spares_the_stranger(
     }
     assert files_after == bob_files and len(files_before - files_after) == 3
     assert run("export", ALICE, "--output", str(media.parent / "after.zip")).endswith(
-        "tickets 0, outgoing_mail 0, refund_claims 0, files 0."
+        "outgoing_mail 0, tickets 0, refund_claims 0, files 0."
     )
 
 

@@ -1,4 +1,4 @@
-"""Tickets and the mail we sent about them, as held about one customer e-mail address."""
+"""Tickets, with their messages, attachments and rating, as held about one customer e-mail address."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from helpcenter.personal_data import FileSink, Holder, delete_stored_file, fields_of, register
-from tickets.models import Attachment, OutgoingEmail, Ticket
+from tickets.models import Attachment, Ticket
 
 
 def tickets_of(email: str):
@@ -68,22 +68,4 @@ def purge_tickets(now: datetime) -> dict[str, int]:
     return {"closed tickets": purged_tickets, "ticket attachments": purged_files}
 
 
-# Outgoing mail is its own holder: the queue is the mail's, not the ticket's (it may move app).
-def outgoing_mail_to(email: str):
-    return OutgoingEmail.objects.filter(to__iexact=email.strip())
-
-
-def export_outgoing_mail(email: str, files: FileSink) -> list[dict]:
-    return [
-        fields_of(mail, exclude=("attachment_ids", "last_error"))
-        for mail in outgoing_mail_to(email).order_by("created_at")
-    ]
-
-
-def erase_outgoing_mail(email: str) -> dict[str, int]:
-    count, _ = outgoing_mail_to(email).delete()
-    return {"outgoing e-mails": count}
-
-
 register(Holder("tickets", export_tickets, erase_tickets, purge_tickets))
-register(Holder("outgoing_mail", export_outgoing_mail, erase_outgoing_mail))
