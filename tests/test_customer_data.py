@@ -53,7 +53,8 @@ def claim_for(email: str, status: str = "submitted") -> RefundClaim:
             email=email,
             username="user-" + email.split("@")[0],
             subscription_type="premium_individual",
-            charge_date=timezone.localdate() - datetime.timedelta(days=3),
+            # One open claim per charge: each claim here is for a charge of its own.
+            charge_date=timezone.localdate() - datetime.timedelta(days=5 if status == "paid" else 3),
             amount=Decimal("10900"),
             payment_method="card",
             reason="duplicate_charge",
