@@ -248,7 +248,7 @@ class TicketAdmin(admin.ModelAdmin):
         if obj.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED):
             return "—"
         if obj.is_overdue:
-            return format_html('<strong class="ticket-overdue" style="color: #ba2121">{}</strong>', _("Overdue"))
+            return format_html('<strong class="ticket-overdue">{}</strong>', _("Overdue"))
         return _("On time")
 
     @admin.display(description=_("linked requests"))
