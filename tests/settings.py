@@ -14,3 +14,6 @@ SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The communicator tests run in one process: the in-memory layer, whatever REDIS_URL says
+# (tests/chat/test_redis_processes.py starts real servers on Redis).
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
