@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "helpcenter.context_processors.languages",
                 "faq.context_processors.contact_channels",
+                "chat.context_processors.chat_widget",
             ],
         },
     },

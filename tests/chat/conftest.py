@@ -30,6 +30,7 @@ def chat_channel(db):
         label_ko="채팅 상담",
         label_en="Chat with us",
         value="/ko/contact/",
+        hours_ko="매일 00:00–24:00",
         hours_en="Daily 00:00–24:00",
     )
 

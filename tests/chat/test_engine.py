@@ -21,6 +21,8 @@ def test_runserver_is_daphnes_so_make_run_serves_chat_too():
 def test_the_layer_is_in_memory_by_default_and_redis_with_redis_url():
     show = "from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
     plain = manage("shell", "--no-imports", "-c", show, env={"DJANGO_DEBUG": "1", "REDIS_URL": ""})
-    redis = manage("shell", "--no-imports", "-c", show, env={"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6399/0"})
+    redis = manage(
+        "shell", "--no-imports", "-c", show, env={"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6399/0"}
+    )
     assert plain.stdout.strip() == "channels.layers.InMemoryChannelLayer"
     assert redis.stdout.strip() == "channels_redis.core.RedisChannelLayer"
