@@ -1,6 +1,7 @@
 // The customer's chat widget: one client of docs/chat-protocol.md.
 // Progressive enhancement: without this script the launcher is a link to the contact form.
-// No inline script or style anywhere (Content Security Policy): text comes from data-* attributes.
+// No inline script or style anywhere (Content Security Policy): text comes from data-* attributes,
+// with {name} placeholders ({% translate %} would double a % sign in the message id).
 (function () {
   "use strict";
   var root = document.getElementById("chat-widget");
@@ -9,7 +10,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var text = function (name, values) {
     var value = root.getAttribute("data-text-" + name) || "";
-    Object.keys(values || {}).forEach(function (key) { value = value.replace("%(" + key + ")s", values[key]); });
+    Object.keys(values || {}).forEach(function (key) { value = value.replace("{" + key + "}", values[key]); });
     return value;
   };
   var lang = root.getAttribute("data-lang") || "ko";
