@@ -3,11 +3,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connections
 from django.test import Client
 
 from chat.models import AgentAvailability, Chat
@@ -20,6 +22,14 @@ _ids = itertools.count(1)
 
 def next_id() -> str:
     return f"c-{next(_ids)}"
+
+
+@pytest.fixture(autouse=True)
+def close_socket_connections():
+    # The consumers reach the database from asgiref's one sync thread; its connection must close
+    # after each test, or PostgreSQL refuses to drop the test database at the end of the run.
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture(autouse=True)
