@@ -55,6 +55,11 @@ TICKET_WORK = [
     *_crud("tickets", "cannedreply", actions=("view", "add", "change")),
     "faq.view_article",
     "faq.view_category",
+    # Live chat: the chats they answer (a chat is a ticket) and their own availability.
+    "chat.view_chat",
+    "chat.change_chat",
+    "chat.view_agentavailability",
+    "chat.change_agentavailability",
 ]
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
@@ -76,6 +81,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "tickets.assign_others",
         "tickets.view_satisfactionresponse",
         "tickets.view_suggestionclick",
+        "chat.view_chatdeflection",
         "refunds.add_policyrule",
         "refunds.change_policyrule",
         "auth.view_user",

@@ -80,6 +80,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG el
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First, so that `manage.py runserver` is Daphne's: one process serves pages and WebSockets.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -102,6 +104,8 @@ INSTALLED_APPS = [
     "faq",
     "tickets",
     "refunds",
+    "channels",
+    "chat",
 ]
 
 MIDDLEWARE = [
@@ -139,12 +143,23 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "helpcenter.context_processors.languages",
                 "faq.context_processors.contact_channels",
+                "chat.context_processors.chat_widget",
             ],
         },
     },
 ]
 
 WSGI_APPLICATION = "helpcenter.wsgi.application"
+ASGI_APPLICATION = "helpcenter.asgi.application"
+
+# Live chat. The channel layer only carries notifications ("chat 12 has a new message"); chats and
+# their messages are in the database. In memory it reaches one process only; with REDIS_URL set,
+# several server processes (on several machines) carry one conversation.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -361,3 +376,10 @@ HELPCENTER_RETENTION_CLOSED_TICKET_DAYS = envint("HELPCENTER_RETENTION_CLOSED_TI
 REFUNDS_OVERDUE_DAYS = envint("REFUNDS_OVERDUE_DAYS", 3)  # days in one state before a claim stands out
 REFUNDS_REMINDER_DAYS = envint("REFUNDS_REMINDER_DAYS", 3)  # remind a customer who has not answered
 REFUNDS_NO_ANSWER_DAYS = envint("REFUNDS_NO_ANSWER_DAYS", 10)  # then deny with the reason "no answer"
+
+# Live chat.
+CHAT_MAX_MESSAGE_CHARS = envint("CHAT_MAX_MESSAGE_CHARS", 2000)  # longer messages are refused, not cut
+CHAT_MESSAGES_PER_MINUTE = envint("CHAT_MESSAGES_PER_MINUTE", 30)  # per connection: typing floods are refused
+CHAT_DEFAULT_CAPACITY = envint("CHAT_DEFAULT_CAPACITY", 3)  # chats an agent takes at once, until they change it
+CHAT_FIRST_RESPONSE_MINUTES = envint("CHAT_FIRST_RESPONSE_MINUTES", 1)  # SLA of a chat ticket's first answer
+CHAT_MINUTES_PER_CHAT = envint("CHAT_MINUTES_PER_CHAT", 4)  # for the expected wait shown to customers

@@ -26,6 +26,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("", include("chat.urls")),
     path("", include("tickets.urls")),
     path("", include("refunds.urls")),
     path("", include("faq.urls")),

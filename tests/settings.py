@@ -18,3 +18,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # client's login() passes no request, which django-axes refuses, and most tests log staff in directly.
 AXES_ENABLED = False
 HELPCENTER_TWO_FACTOR_ENFORCED = False
+# The communicator tests run in one process: the in-memory layer, whatever REDIS_URL says
+# (tests/chat/test_redis_processes.py starts real servers on Redis).
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -37,6 +37,10 @@ TICKET_WORK = {
     "tickets.change_cannedreply",
     "faq.view_article",
     "faq.view_category",
+    "chat.view_chat",
+    "chat.change_chat",
+    "chat.view_agentavailability",
+    "chat.change_agentavailability",
 }
 FAQ_WRITING = {
     f"faq.{action}_{model}"
@@ -55,6 +59,7 @@ EXPECTED = {
         "tickets.assign_others",
         "tickets.view_satisfactionresponse",
         "tickets.view_suggestionclick",
+        "chat.view_chatdeflection",
         "refunds.add_policyrule",
         "refunds.change_policyrule",
         "auth.view_user",

@@ -35,7 +35,7 @@ CONTACT_CHANNELS = [
         "kind": ContactChannel.Kind.CHAT,
         "label_ko": "채팅 상담",
         "label_en": "Chat with us",
-        "value": "https://example.com/chat",
+        "value": "/ko/contact/#chat",  # the widget opens on it; without JavaScript, the contact form
         "hours_ko": "평일 10:00–22:00",
         "hours_en": "Weekdays 10:00–22:00 KST",
     },

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from chat import views
+
+app_name = "chat"
+
+urlpatterns = [
+    path("chat/status/", views.status, name="status"),
+    path("chat/start/", views.start, name="start"),
+    path("chat/deflected/", views.deflected, name="deflected"),
+    path("chat/leave-message/", views.leave_message, name="leave_message"),
+    path("chat/forget/", views.forget, name="forget"),
+]

@@ -1,0 +1,28 @@
+"""The server: one ASGI application for pages and chat sockets, served by `manage.py runserver`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import get_commands
+from django.utils.module_loading import import_string
+
+from tests.test_settings import manage
+
+
+def test_the_asgi_application_serves_pages_and_websockets():
+    application = import_string(settings.ASGI_APPLICATION)
+    assert set(application.application_mapping) == {"http", "websocket"}
+
+
+def test_runserver_is_daphnes_so_make_run_serves_chat_too():
+    assert get_commands()["runserver"] == "daphne"
+
+
+def test_the_layer_is_in_memory_by_default_and_redis_with_redis_url():
+    show = "from django.conf import settings; print(settings.CHANNEL_LAYERS['default']['BACKEND'])"
+    plain = manage("shell", "--no-imports", "-c", show, env={"DJANGO_DEBUG": "1", "REDIS_URL": ""})
+    redis = manage(
+        "shell", "--no-imports", "-c", show, env={"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6399/0"}
+    )
+    assert plain.stdout.strip() == "channels.layers.InMemoryChannelLayer"
+    assert redis.stdout.strip() == "channels_redis.core.RedisChannelLayer"
