@@ -45,8 +45,13 @@ def test_korean_typed_in_english_keyboard_mode(corpus):
     assert slugs("qlalfqjsgh")[0] == "reset-password"
 
 
-def test_english_mode_conversion_is_not_applied_to_english_pages(corpus):
-    assert slugs("ghksqnf", "en") == []
+def test_korean_typed_on_the_english_page_is_answered_from_the_korean_articles(corpus):
+    for query in ["ghksqnf", "ㅎㅂ", "환불"]:
+        found = search.answer(query, "en")
+        assert found.language == "ko" and found.from_other_language, query
+        assert [hit.translation.language for hit in search.hits_for(found.ids, found.query)] == ["ko", "ko"], query
+    assert search.answer("refund", "en").language == "en"
+    assert search.answer("qlalfqjsgh", "en").ids[:1] == [search.answer("비밀번호", "ko").ids[0]]
 
 
 def test_synonyms_maintained_in_the_admin_take_effect_at_once(corpus, without_lexicon):
