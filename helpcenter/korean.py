@@ -128,6 +128,20 @@ def _compose(initial: str, medial: str, final: str = "") -> str:
     return chr(SYLLABLE_FIRST + (INITIALS.index(initial) * 21 + MEDIALS.index(medial)) * 28 + FINALS.index(final))
 
 
+_JAMO_KEYS = {jamo: key for key, jamo in _KEYS.items()}
+_JAMO_KEYS.update({compound: _JAMO_KEYS[a] + _JAMO_KEYS[b] for (a, b), compound in _COMPOUND_MEDIALS.items()})
+_JAMO_KEYS.update({compound: _JAMO_KEYS[a] + _JAMO_KEYS[b] for (a, b), compound in _COMPOUND_FINALS.items()})
+
+
+def to_english_keyboard(text: str) -> str:
+    """What Hangul looks like typed with the keyboard in English mode: 환불 → ghksqnf."""
+    out = []
+    for char in text:
+        parts = decompose(char) if is_syllable(char) else None
+        out.append("".join(_JAMO_KEYS[jamo] for jamo in parts if jamo) if parts else char)
+    return "".join(out)
+
+
 def from_english_keyboard(text: str) -> str | None:
     """The Hangul a person meant when they typed with the keyboard in English mode: ghksqnf → 환불.
 

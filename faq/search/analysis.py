@@ -19,6 +19,7 @@ Every word's terms are memoised: help articles repeat the same few thousand word
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import snowballstemmer
@@ -213,40 +214,66 @@ def english_term(word: str) -> str | None:
     return _stemmer.stemWord(word)
 
 
+@lru_cache(maxsize=200_000)
+def token_terms(token: str) -> tuple[str, ...]:
+    """The terms of one token on its own, without what the words around it change."""
+    if is_hangul(token):
+        if token.startswith(_FUSED_COMPLAINTS):
+            return ("안", COMPLAINT)
+        terms = hangul_terms(token)
+        if any(fused in token for fused in _FUSED_COMPLAINTS):
+            terms += (COMPLAINT,)  # 결제안돼요
+        return terms
+    if "\u3131" <= token[0] <= "\u314e":
+        return (token[:MAX_TERM_LENGTH],)
+    term = english_term(token)
+    return (term[:MAX_TERM_LENGTH],) if term else ()
+
+
 def analyse(text: str) -> list[str]:
     """Every term of a text, repeated as often as it occurs (term frequency matters)."""
     terms: list[str] = []
     tokens = TOKEN.findall((text or "").lower())
     negated = False
     for position, token in enumerate(tokens):
-        if is_hangul(token):
-            word_terms = hangul_terms(token)
-            stem = korean_stem(token)
-            following = tokens[position + 1] if position + 1 < len(tokens) else ""
-            not_after = following.startswith(("않", "못"))  # 나오지 않아요, 되지 못해요
-            if not_after and token.endswith("지") and len(token) > 1:
-                # 지 is left on words otherwise (해지, 구독해지); before 않 it is the verb's ending.
-                stem, word_terms = korean_stem(token[:-1]), hangul_terms(token[:-1])
-            if stem in COMPLAINT_VERBS and (negated or not_after or stem == COMPLAINT):
-                terms.append(COMPLAINT)  # 안 돼요, 안 나와요, 안 나요: the same complaint
-            elif token.startswith(_FUSED_COMPLAINTS):
-                terms.extend(("안", COMPLAINT))
-            else:
-                terms.extend(word_terms)
-                if any(fused in token for fused in _FUSED_COMPLAINTS) or (
-                    not_after and token.endswith(("되지", "돼지", "나오지", "나지"))
-                ):
-                    terms.append(COMPLAINT)  # 결제안돼요, 재생되지 않아요
-            negated = stem in NEGATIONS
-        elif "\u3131" <= token[0] <= "\u314e":
-            terms.append(token)
+        if not is_hangul(token):
+            terms.extend(token_terms(token))
             negated = False
+            continue
+        stem = korean_stem(token)
+        word_terms = token_terms(token)
+        following = tokens[position + 1] if position + 1 < len(tokens) else ""
+        not_after = following.startswith(("않", "못"))  # 나오지 않아요, 되지 못해요
+        if not_after and stem.endswith("지") and len(token) > 1:
+            # 지 is left on words otherwise (해지, 구독해지); before 않 it is the verb's ending.
+            stem, word_terms = korean_stem(token[:-1]), token_terms(token[:-1])
+        if stem in COMPLAINT_VERBS and (negated or not_after):
+            terms.append(COMPLAINT)  # 안 돼요, 안 나와요, 안 나요: the same complaint
         else:
-            term = english_term(token)
-            if term:
-                terms.append(term)
-            negated = False
-    return [term[:MAX_TERM_LENGTH] for term in terms if term]
+            terms.extend(word_terms)
+            if not_after and token.endswith(("되지", "돼지", "나오지", "나지")):
+                terms.append(COMPLAINT)  # 재생되지 않아요
+        negated = stem in NEGATIONS
+    return terms
+
+
+# Where the words around a word change its terms: a negation before it, 않/못 after it.
+_IN_CONTEXT = re.compile(r"(?<![\uac00-\ud7a3])[안못]\s+[\uac00-\ud7a3]+|[\uac00-\ud7a3]+지\s+[않못]")
+
+
+def term_counts(text: str) -> Counter[str]:
+    """Counter(analyse(text)), computed per distinct word: what indexing a long body needs."""
+    text = (text or "").lower()
+    counts: Counter[str] = Counter()
+    for token, count in Counter(TOKEN.findall(text)).items():
+        for term in token_terms(token):
+            counts[term] += count
+    if "안" in text or "못" in text:
+        for match in _IN_CONTEXT.finditer(text):
+            phrase = match.group(0)
+            counts.update(analyse(phrase))
+            counts.subtract(term for token in TOKEN.findall(phrase) for term in token_terms(token))
+    return +counts
 
 
 def initials_terms(text: str) -> list[str]:

@@ -11,17 +11,18 @@ instances: building a SearchTerm object per row cost more than analysing the tex
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from faq.markdown import plain_text
 from faq.models import Article, ArticleTranslation, SearchTerm
-from faq.search.analysis import analyse, initials_terms
+from faq.search.analysis import WEAK_TERMS, initials_terms, term_counts
 
 TITLE_WEIGHT = 4.0
 TAG_WEIGHT = 2.5
@@ -36,22 +37,31 @@ Row = tuple[str, str, int, int, float]  # language, term, article id, category i
 _COLUMNS = "(language, term, article_id, category_id_copy, weight)"
 
 
+# 1 + log(tf): the tenth mention of a word says much less than the first.
+_TF = [0.0] + [1.0 + math.log(count) for count in range(1, 64)]
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def _body_words(body: str) -> str:
+    # Markdown's marks are not words to the analyser anyway; only link targets (URLs) would be.
+    return _LINK_TARGET.sub("]", body) if "](" in body else body
+
+
 def _weights_for(title: str, body: str, tags: list[str]) -> dict[str, float]:
     weights: dict[str, float] = {}
 
-    def add(terms: list[str], field_weight: float) -> None:
-        counts: dict[str, int] = {}
-        for term in terms:
-            counts[term] = counts.get(term, 0) + 1
+    def add(counts: dict[str, int], field_weight: float) -> None:
         for term, count in counts.items():
-            # 1 + log(tf): the tenth mention of a word says much less than the first.
-            weights[term] = weights.get(term, 0.0) + field_weight * (1.0 + math.log(count))
+            if term in WEAK_TERMS:
+                continue  # they weigh next to nothing in a query; not worth a row in every article
+            tf = _TF[count] if count < 64 else 1.0 + math.log(count)
+            weights[term] = weights.get(term, 0.0) + field_weight * tf
 
     tag_text = " ".join(tags)
-    add(analyse(title), TITLE_WEIGHT)
-    add(analyse(tag_text), TAG_WEIGHT)
-    add(analyse(plain_text(body)), BODY_WEIGHT)
-    add(initials_terms(title + " " + tag_text), INITIALS_WEIGHT)
+    add(term_counts(title), TITLE_WEIGHT)
+    add(term_counts(tag_text), TAG_WEIGHT)
+    add(term_counts(_body_words(body)), BODY_WEIGHT)
+    add(Counter(initials_terms(title + " " + tag_text)), INITIALS_WEIGHT)
     return weights
 
 
@@ -133,7 +143,7 @@ def rebuild_index() -> int:
     """Re-index every article; returns how many published articles were indexed."""
     articles = Article.objects.published().order_by("pk")
     count = 0
-    with transaction.atomic():
+    with transaction.atomic(), _indexes_rebuilt_at_the_end():
         SearchTerm.objects.all().delete()
         last_pk = 0
         while True:
@@ -149,6 +159,23 @@ def rebuild_index() -> int:
             last_pk = chunk[-1].pk
     forget_document_counts()
     return count
+
+
+@contextmanager
+def _indexes_rebuilt_at_the_end() -> Iterator[None]:
+    """Drop the index's B-trees, and build them again once the rows are in: sorting millions of
+    rows once is several times faster than inserting each into two B-trees. Searches wait for the
+    rebuild's transaction meanwhile (PostgreSQL) or read the old index (SQLite's WAL)."""
+    # The editor only writes the SQL here: SQLite's refuses to run inside a transaction.
+    editor = connection.SchemaEditorClass(connection, collect_sql=True)
+    editor.deferred_sql = []
+    with connection.cursor() as cursor:
+        for index in SearchTerm._meta.indexes:
+            cursor.execute(str(index.remove_sql(SearchTerm, editor)))
+    yield
+    with connection.cursor() as cursor:
+        for index in SearchTerm._meta.indexes:
+            cursor.execute(str(index.create_sql(SearchTerm, editor)))
 
 
 def forget_document_counts() -> None:
