@@ -65,7 +65,7 @@ _VERB_ENDINGS = sorted(
     게 게요 도록 려고 려고요 려면 려는데 으려고 으려면 면 으면 면요 서 서요 어서 아서 어도 아도 어요 아요 여요 어 아
     었 았 였 었어 았어 었어요 았어요 였어요 었는데 았는데 었는데요 았는데요 었다 았다 었고 았고 었지 았지 었나 았나
     었나요 았나요 나요 네요 죠 지요 지만 는 은 던 을 다 는다 요 니다 니까 니까요 습니다 습니까 세요 으세요 셨 셨어요
-    시나요 시면 래요 대요 잖아 잖아요 거든 거든요
+    시나요 시면 래요 래 까 게요 거예요 걸요 대요 잖아 잖아요 거든 거든요
     """.split(),
     key=len,
     reverse=True,
@@ -79,6 +79,7 @@ _ENDINGS_BY_LENGTH = {
     for length in sorted({len(ending) for ending in _ENDINGS_KEEP}, reverse=True)
 }
 _SHORT_VERB_ENDINGS = frozenset("어아여고기면서게")  # 받아, 받고, 받기: a one-syllable verb and its ending
+_AFTER_RIEUL = frozenset({"래요", "래", "까요", "까", "게요", "거예요", "걸요"})
 _SENTENCE_ENDS = frozenset({"니다", "니까", "니까요", "니다만"})
 # A one-syllable verb said with its ending fused into it: 될, 된, 됨, 할, 한, 함, 난, 날.
 _FUSED_SYLLABLES = {
@@ -110,6 +111,8 @@ _FUSED_SYLLABLES = {
     "떠": "뜨",
     "떴": "뜨",
     "줘": "주",
+    "갔": "가",
+    "샀": "사",
     "줬": "주",
 }
 # Contracted stem vowel + 어/아: 바꿔 = 바꾸+어, 나와 = 나오+아, 돼 = 되+어, 돌려 = 돌리+어.
@@ -137,6 +140,8 @@ def _strip_ending(word: str) -> str:
                 stem = word[:-length]
                 if word[-length:] in _SENTENCE_ENDS:
                     stem = _drop_final(stem, "ㅂ")  # 됩니다 → 되, 바뀝니다 → 바뀌
+                elif word[-length:] in _AFTER_RIEUL:
+                    stem = _drop_final(stem, "ㄹ")  # 바꿀래요 → 바꾸, 할까요 → 하
                 return stem
     return word
 
@@ -150,8 +155,8 @@ def _drop_final(word: str, final: str) -> str:
 
 def _uncontract(word: str) -> str:
     """Undo what an ending left in the stem's last syllable: a past ㅆ, a fused 어/아, a ㅂ of ㅂ니다."""
-    if word in _FUSED_SYLLABLES:
-        return _FUSED_SYLLABLES[word]
+    if len(word) == 1:
+        return _FUSED_SYLLABLES.get(word, word)  # 왜 and 뭐 are words, not contractions
     parts = decompose(word[-1])
     if parts is None:
         return word
@@ -268,7 +273,7 @@ def term_counts(text: str) -> Counter[str]:
     for token, count in Counter(TOKEN.findall(text)).items():
         for term in token_terms(token):
             counts[term] += count
-    if "안" in text or "못" in text:
+    if "안" in text or "못" in text or "않" in text:
         for match in _IN_CONTEXT.finditer(text):
             phrase = match.group(0)
             counts.update(analyse(phrase))

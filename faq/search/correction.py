@@ -28,10 +28,11 @@ from faq.search.analysis import (
     is_hangul,
     korean_stem,
 )
-from faq.search.index import vocabulary
+from faq.search.index import index_version, vocabulary
 from helpcenter.korean import to_jamo
 
 VOCABULARY_SECONDS = 600
+VOCABULARY_MIN_SECONDS = 30  # after the index changed, rebuilt at most this often
 FINDS_ENOUGH = 3  # a word found in this many articles is never corrected
 
 
@@ -41,7 +42,7 @@ def allowed_edits(word: str) -> int:
         return 0 if len(word) < 2 else 1 if len(word) == 2 else 2
     if not (word.isascii() and word.isalpha()):
         return 0
-    return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
+    return 0 if len(word) < 4 or len(word) > 30 else 1 if len(word) < 7 else 2
 
 
 def _deletions(spelling: str, most: int) -> set[str]:
@@ -74,8 +75,9 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 class Speller:
     """The vocabulary of one language, filed by deletions."""
 
-    def __init__(self, terms: list[str]) -> None:
+    def __init__(self, terms: list[str], version: str = "") -> None:
         self.built_at = time.monotonic()
+        self.version = version
         self.spelling: dict[str, str] = {}  # term → its letters (jamo for Hangul)
         self.by_deletion: dict[str, list[str]] = {}
         for term in terms:
@@ -108,14 +110,20 @@ _spellers: dict[str, Speller] = {}
 _lock = threading.Lock()
 
 
+def _stale(current: Speller | None, version: str) -> bool:
+    if current is None:
+        return True
+    age = time.monotonic() - current.built_at
+    return age > VOCABULARY_SECONDS or (current.version != version and age > VOCABULARY_MIN_SECONDS)
+
+
 def speller(language: str) -> Speller:
-    current = _spellers.get(language)
-    if current is None or time.monotonic() - current.built_at > VOCABULARY_SECONDS:
+    version = index_version()
+    if _stale(_spellers.get(language), version):
         with _lock:
-            current = _spellers.get(language)
-            if current is None or time.monotonic() - current.built_at > VOCABULARY_SECONDS:
-                current = _spellers[language] = Speller(vocabulary(language))
-    return current
+            if _stale(_spellers.get(language), version):
+                _spellers[language] = Speller(vocabulary(language), version)
+    return _spellers[language]
 
 
 def forget_vocabulary() -> None:
@@ -161,17 +169,15 @@ def corrections(text: str, language: str, frequencies, known: list[str] = ()) ->
         return []
     counts = frequencies(language, [term for _token, term in words])
     vocabulary_terms = speller(language)
+    near = {(token, term): vocabulary_terms.near(term) for token, term in words if counts.get(term, 0) < FINDS_ENOUGH}
+    # One count of every candidate of every word: a query's cost does not grow with its misspellings.
+    candidate_counts = frequencies(language, sorted({c for candidates in near.values() for c in candidates}))
     found: list[Correction] = []
-    for token, term in words:
-        typed_count = counts.get(term, 0)
-        if typed_count >= FINDS_ENOUGH:
-            continue
-        candidates = vocabulary_terms.near(term)
+    for (token, term), candidates in near.items():
         if not candidates:
             continue
-        candidate_counts = frequencies(language, list(candidates))
         best = min(candidates, key=lambda c: (candidates[c], -candidate_counts.get(c, 0), c))
-        if candidate_counts.get(best, 0) <= typed_count:
+        if candidate_counts.get(best, 0) <= counts.get(term, 0):
             continue
         replacement = token.replace(term, best, 1) if term in token else best
         found.append(Correction(typed=term, meant=best, token=token, replacement=replacement))

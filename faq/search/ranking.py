@@ -40,7 +40,7 @@ from helpcenter.korean import from_english_keyboard, is_initials_query
 
 EXPANSION_WEIGHT = 0.8  # a synonym or keyboard reading counts a little less than what was typed
 CORRECTION_WEIGHT = 0.9
-COMPLAINT_WEIGHT = 0.4  # "it doesn't work" matters, but less than what doesn't
+COMPLAINT_WEIGHT = 1.0  # "it doesn't work" counts like any word the customer chose
 WEAK_WEIGHT = 0.1
 WHOLE_WORD_WEIGHT = 0.3
 LANGUAGES = ("ko", "en")
