@@ -713,12 +713,14 @@ def worker(
     log(f"{database}: re-indexing {SAVES_TIMED} saved articles")
     rng = random.Random(SEED + 3)
     published = list(Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
-    save_times = []
+    save_times, save_cpu = [], []
     for pk in rng.sample(published, min(SAVES_TIMED, len(published))):
+        cpu = time.process_time()
         t = time.perf_counter()
         faq_search.request_index(pk)
         save_times.append((time.perf_counter() - t) * 1000)
-    result["save"] = summary(save_times)
+        save_cpu.append((time.process_time() - cpu) * 1000)
+    result["save"] = {**summary(save_times), "cpu": summary(save_cpu)}
 
     # --- corpus figures ----------------------------------------------------------------------
     corpus = result["corpus"]
@@ -1095,7 +1097,8 @@ def report(result: dict) -> str:
     verdict = "MEETS" if save["p95_ms"] < GOAL_SAVE_MS else "MISSES"
     lines.append(
         f"one article's save re-indexed (request_index), {save['n']} articles: median {save['median_ms']:.2f} ms, "
-        f"p95 {save['p95_ms']:.2f} ms, max {save['max_ms']:.2f} ms (goal < {GOAL_SAVE_MS:.0f} ms: {verdict})"
+        f"p95 {save['p95_ms']:.2f} ms, max {save['max_ms']:.2f} ms (CPU median {save['cpu']['median_ms']:.2f}, "
+        f"p95 {save['cpu']['p95_ms']:.2f} ms; goal < {GOAL_SAVE_MS:.0f} ms: {verdict})"
     )
     lines.append(
         "spelling vocabulary filed once per process: "

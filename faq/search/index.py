@@ -70,10 +70,13 @@ def posting_rows(article: Article) -> list[Row]:
     if not article.is_published:
         return []
     tags = [tag.name for tag in article.tags.all()]
+    pk, category = article.pk, article.category_id
     rows: list[Row] = []
     for item in article.translations.all():
-        for term, weight in _weights_for(item.title, item.body, tags).items():
-            rows.append((item.language, term, article.pk, article.category_id, round(weight, 4)))
+        language = item.language
+        rows.extend(
+            (language, term, pk, category, weight) for term, weight in _weights_for(item.title, item.body, tags).items()
+        )
     return rows
 
 
@@ -170,12 +173,18 @@ def _indexes_rebuilt_at_the_end() -> Iterator[None]:
     editor = connection.SchemaEditorClass(connection, collect_sql=True)
     editor.deferred_sql = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A table with pending (deferred) foreign-key checks cannot be indexed: check each row
+            # as it is written instead of at commit.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for index in SearchTerm._meta.indexes:
             cursor.execute(str(index.remove_sql(SearchTerm, editor)))
     yield
     with connection.cursor() as cursor:
         for index in SearchTerm._meta.indexes:
             cursor.execute(str(index.create_sql(SearchTerm, editor)))
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def forget_document_counts() -> None:
