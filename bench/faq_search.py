@@ -1227,7 +1227,7 @@ def print_report(results: list[dict]) -> None:
         f"{WARMUP_QUERIES} warm-up; faq.search.search(q, lang) with its default limit of {first['search_limit']}"
     )
     print(
-        f"code: faq/search.py sha256 {first['faq_search_sha256']}…, faq migrations {', '.join(first['faq_migrations'])}"
+        f"code: faq/search/*.py sha256 {first['faq_search_sha256']}…, faq migrations {', '.join(first['faq_migrations'])}"
     )
     print("query mix: " + ", ".join(f"{kind} {n}" for kind, n in first["query_mix"].items()))
     for kind, _, description in QUERY_MIX:
