@@ -149,7 +149,9 @@ def candidate_articles(
     the articles whose words it resembles letter by letter (a slip, another spelling). A word
     nothing resembles (노래 for 음악) gets none: the agent picks the article from the full list.
     """
-    hits = search(stat.query, stat.language, limit=limit)
+    # Judged on the words as typed: a slip the engine corrects is still worth a synonym, and its
+    # resemblance ("환뷸" looks like "환불") tells the agent why better than corrected results do.
+    hits = search(stat.query, stat.language, limit=limit, correct=False)
     if hits:
         return [
             Candidate(

@@ -35,9 +35,11 @@ class ArticleSearchFilter(django_filters.FilterSet):
         model = Article
         fields = ["q", "category"]
 
-    def __init__(self, *args, language: str | None = None, **kwargs) -> None:
+    def __init__(self, *args, language: str | None = None, correct: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.language = (language or current_language()).split("-")[0]
+        self.correct = correct  # off when the visitor asked for the words exactly as typed
+        self.answer: search.Answer | None = None
         self.parsed_query: search.ParsedQuery | None = None
         self.ranked_ids: list[int] = []
         self.form.fields["category"].widget.attrs["class"] = "form-select"
@@ -47,10 +49,13 @@ class ArticleSearchFilter(django_filters.FilterSet):
 
     def filter_by_text(self, queryset, name, value):
         category = self.form.cleaned_data.get("category")
-        self.parsed_query = search.parse_query(value, self.language)
-        self.ranked_ids = search.ranked_article_ids(
-            self.parsed_query,
+        self.answer = search.answer(
+            value,
+            self.language,
             category_id=category.pk if category else None,
             limit=settings.FAQ_SEARCH_MAX_HITS,
+            correct=self.correct,
         )
+        self.parsed_query = self.answer.query
+        self.ranked_ids = self.answer.ids
         return queryset.filter(pk__in=self.ranked_ids)

@@ -22,6 +22,7 @@ from helpcenter.privacy import anonymous_visitor
 POPULAR_ARTICLES = 6
 RELATED_ARTICLES = 5
 API_RESULTS = 10
+CORRECTION_OFF = "spell"  # ?spell=0: search the words exactly as typed ("search for 환뷸 instead")
 
 
 def _language() -> str:
@@ -214,7 +215,12 @@ def article_comment(request: HttpRequest, slug: str) -> HttpResponse:
 
 def search_page(request: HttpRequest) -> HttpResponse:
     language = _language()
-    filterset = ArticleSearchFilter(request.GET or None, queryset=Article.objects.published(), language=language)
+    filterset = ArticleSearchFilter(
+        request.GET or None,
+        queryset=Article.objects.published(),
+        language=language,
+        correct=request.GET.get(CORRECTION_OFF) != "0",
+    )
     query_text = ""
     page = None
     hits: list[search.Hit] = []
@@ -230,18 +236,28 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "faq/search.html",
-        {"filter": filterset, "query": query_text, "page": page, "hits": hits},
+        {
+            "filter": filterset,
+            "query": query_text,
+            "page": page,
+            "hits": hits,
+            "answer": filterset.answer if query_text else None,
+            "correction_off": CORRECTION_OFF,
+        },
     )
 
 
 @require_GET
 def search_api(request: HttpRequest) -> JsonResponse:
-    """GET /api/faq/search?q=…&lang=ko|en → {"results": [{slug, title, url, snippet}]}, best first."""
+    """GET /api/faq/search?q=…&lang=ko|en[&spell=0] → {"results": [{slug, title, url, snippet}], "language",
+    "corrected"}: results best first; language is the articles' (Korean typed on the English page is
+    answered from the Korean ones); corrected is the corrected query searched too, or null."""
     text = (request.GET.get("q") or "").strip()[: search.MAX_QUERY_LENGTH]
     language = request.GET.get("lang") or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         return JsonResponse({"error": _("Unknown language."), "results": []}, status=400)
-    hits = search.search(text, language, limit=API_RESULTS) if text else []
+    found = search.answer(text, language, limit=API_RESULTS, correct=request.GET.get(CORRECTION_OFF) != "0")
+    hits = search.hits_for(found.ids, found.query) if text else []
     if text and request.GET.get("suggest") != "1":
         # As-you-type lookups would log every half-typed word; only full searches are counted.
         analytics.record_search(text, language, len(hits))
@@ -254,4 +270,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
         }
         for hit in hits
     ]
-    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"results": results, "language": found.language, "corrected": found.corrected},
+        json_dumps_params={"ensure_ascii": False},
+    )

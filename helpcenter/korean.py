@@ -128,6 +128,20 @@ def _compose(initial: str, medial: str, final: str = "") -> str:
     return chr(SYLLABLE_FIRST + (INITIALS.index(initial) * 21 + MEDIALS.index(medial)) * 28 + FINALS.index(final))
 
 
+_JAMO_KEYS = {jamo: key for key, jamo in _KEYS.items()}
+_JAMO_KEYS.update({compound: _JAMO_KEYS[a] + _JAMO_KEYS[b] for (a, b), compound in _COMPOUND_MEDIALS.items()})
+_JAMO_KEYS.update({compound: _JAMO_KEYS[a] + _JAMO_KEYS[b] for (a, b), compound in _COMPOUND_FINALS.items()})
+
+
+def to_english_keyboard(text: str) -> str:
+    """What Hangul looks like typed with the keyboard in English mode: 환불 → ghksqnf."""
+    out = []
+    for char in text:
+        parts = decompose(char) if is_syllable(char) else None
+        out.append("".join(_JAMO_KEYS[jamo] for jamo in parts if jamo) if parts else char)
+    return "".join(out)
+
+
 def from_english_keyboard(text: str) -> str | None:
     """The Hangul a person meant when they typed with the keyboard in English mode: ghksqnf → 환불.
 
@@ -198,9 +212,41 @@ _SUFFIXES = sorted(
 )
 
 
+PARTICLES = tuple(_SUFFIXES)
+
+# Looked up by length rather than tried one by one: indexing calls this for every word of every
+# article, and a hundred endswith() calls per word were most of the indexing time.
+_SUFFIXES_BY_LENGTH = {
+    length: frozenset(suffix for suffix in _SUFFIXES if len(suffix) == length)
+    for length in sorted({len(suffix) for suffix in _SUFFIXES}, reverse=True)
+}
+
+
 def strip_particle(word: str) -> str:
     """환불을 → 환불, 해지하려면 → 해지. Keeps at least one syllable; only Hangul words change."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return word[: -len(suffix)]
+    for length, suffixes in _SUFFIXES_BY_LENGTH.items():
+        if len(word) > length and word[-length:] in suffixes:
+            return word[:-length]
     return word
+
+
+def decompose(syllable: str) -> tuple[str, str, str] | None:
+    """(initial, medial, final) of a Hangul syllable, final "" when open; None for anything else."""
+    if not is_syllable(syllable):
+        return None
+    code = ord(syllable) - SYLLABLE_FIRST
+    return INITIALS[code // 588], MEDIALS[(code % 588) // 28], FINALS[code % 28]
+
+
+def compose(initial: str, medial: str, final: str = "") -> str:
+    """The syllable of these jamo: compose("ㅎ", "ㅘ", "ㄴ") → 환."""
+    return _compose(initial, medial, final)
+
+
+def to_jamo(text: str) -> str:
+    """Hangul spelt out jamo by jamo (환불 → ㅎㅘㄴㅂㅜㄹ), for comparing words letter by letter."""
+    out = []
+    for char in text:
+        parts = decompose(char)
+        out.append("".join(parts) if parts else char)
+    return "".join(out)

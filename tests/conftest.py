@@ -76,10 +76,15 @@ SMALL_CORPUS = {
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    # The search keeps synonyms and document counts in the cache; each test starts without them.
+    # The search keeps synonyms and document counts in the cache, and its spelling vocabulary in
+    # the process; each test starts without them.
+    from faq.search import forget_vocabulary
+
     cache.clear()
+    forget_vocabulary()
     yield
     cache.clear()
+    forget_vocabulary()
 
 
 @pytest.fixture

@@ -24,7 +24,21 @@ def test_it_answers_in_the_language_asked(client, corpus):
     results = client.get("/api/faq/search", {"q": "refund", "lang": "en"}).json()["results"]
     assert results[0]["title"] == "Our refund policy"
     assert results[0]["url"] == "/en/faq/articles/refund-policy/"
-    assert client.get("/api/faq/search", {"q": "앱", "lang": "en"}).json()["results"] == []
+    assert client.get("/api/faq/search", {"q": "refund", "lang": "en"}).json()["language"] == "en"
+
+
+def test_korean_on_the_english_api_is_answered_from_the_korean_articles(client, corpus):
+    answer = client.get("/api/faq/search", {"q": "앱", "lang": "en"}).json()
+    assert answer["language"] == "ko"
+    assert [r["url"] for r in answer["results"]] == ["/ko/faq/articles/app-crashes/"]
+
+
+def test_a_misspelling_is_corrected_and_said(client, corpus):
+    answer = client.get("/api/faq/search", {"q": "환뷸", "lang": "ko"}).json()
+    assert answer["corrected"] == "환불"
+    assert [r["slug"] for r in answer["results"]][:2] == ["refund-policy", "request-refund"]
+    exact = client.get("/api/faq/search", {"q": "환뷸", "lang": "ko", "spell": "0"}).json()
+    assert exact == {"results": [], "language": "ko", "corrected": None}
 
 
 def test_it_returns_at_most_ten_published_articles(client, corpus):
@@ -57,8 +71,9 @@ def test_same_ranking_as_the_search_page(client, corpus):
 
 
 def test_bad_input_is_answered_not_crashed(client, corpus):
-    assert client.get("/api/faq/search", {"q": "", "lang": "ko"}).json() == {"results": []}
-    assert client.get("/api/faq/search", {"lang": "ko"}).json() == {"results": []}
+    nothing = {"results": [], "language": "ko", "corrected": None}
+    assert client.get("/api/faq/search", {"q": "", "lang": "ko"}).json() == nothing
+    assert client.get("/api/faq/search", {"lang": "ko"}).json() == nothing
     assert client.get("/api/faq/search", {"q": "환불", "lang": "xx"}).status_code == 400
     assert client.get("/api/faq/search", {"q": "환" * 10000, "lang": "ko"}).status_code == 200
     assert client.post("/api/faq/search", {"q": "환불"}).status_code == 405

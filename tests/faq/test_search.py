@@ -45,8 +45,13 @@ def test_korean_typed_in_english_keyboard_mode(corpus):
     assert slugs("qlalfqjsgh")[0] == "reset-password"
 
 
-def test_english_mode_conversion_is_not_applied_to_english_pages(corpus):
-    assert slugs("ghksqnf", "en") == []
+def test_korean_typed_on_the_english_page_is_answered_from_the_korean_articles(corpus):
+    for query in ["ghksqnf", "ㅎㅂ", "환불"]:
+        found = search.answer(query, "en")
+        assert found.language == "ko" and found.from_other_language, query
+        assert [hit.translation.language for hit in search.hits_for(found.ids, found.query)] == ["ko", "ko"], query
+    assert search.answer("refund", "en").language == "en"
+    assert search.answer("qlalfqjsgh", "en").ids[:1] == [search.answer("비밀번호", "ko").ids[0]]
 
 
 def test_synonyms_maintained_in_the_admin_take_effect_at_once(corpus, without_lexicon):
@@ -120,6 +125,7 @@ def test_a_query_reads_only_its_own_terms_through_the_index(corpus):
 def test_query_count_does_not_grow_with_results(corpus):
     from django.core.cache import cache
 
+    search.search("환불", "ko")  # spelling correction reads the vocabulary once per process
     cache.clear()
     with CaptureQueriesContext(connection) as few:
         search.search("환불", "ko")
@@ -138,14 +144,117 @@ def test_document_frequencies_are_counted_once_until_the_index_changes(corpus):
     assert [hit.article.slug for hit in search.search("환불", "ko")] == ["refund-policy"]
 
 
-def test_empty_and_junk_queries_find_nothing_without_error(corpus):
-    for query in ["", "   ", "!!!", "ㅋ", "<script>", "a" * 5000]:
-        assert isinstance(search.search(query, "ko"), list)
-
-
 def test_snippets_keep_korean_ranges_written_with_a_tilde(corpus):
     item = ArticleTranslation.objects.get(article__slug="refund-policy", language="ko")
     item.body = "환불은 승인 후 영업일 기준 5~10일 안에 들어와요. ~~취소선~~ 표시"
     item.save()
     snippet = search.search("환불", "ko")[0].snippet_text
     assert "5~10일" in snippet and "~~" not in snippet
+
+
+def test_nothing_found_is_an_empty_list(corpus):
+    for query in ["", "   ", "!!!", "ㅋ", "<script>", "a" * 5000, "퓌퀘뷁", "xylophone"]:
+        assert search.search(query, "ko") == [], query
+        assert search.answer(query, "ko").corrected is None, query
+
+
+def test_a_misspelt_word_is_searched_as_the_nearest_frequent_one(corpus):
+    for typed, meant in [("환뷸", "환불"), ("비밀번흐", "비밀번호"), ("환뷸을 신청", "환불을 신청")]:
+        found = search.answer(typed, "ko")
+        assert found.corrected == meant, typed
+        assert [hit.article.slug for hit in search.hits_for(found.ids, found.query)][0] in {
+            "refund-policy",
+            "request-refund",
+            "reset-password",
+        }
+    english = search.answer("passwrod", "en")
+    assert english.corrected == "password"
+    assert [hit.article.slug for hit in search.hits_for(english.ids, english.query)] == ["reset-password"]
+
+
+def test_correction_can_be_turned_off(corpus):
+    found = search.answer("환뷸", "ko", correct=False)
+    assert (found.corrected, found.ids) == (None, [])
+
+
+def test_a_word_that_finds_enough_is_not_corrected(corpus):
+    from faq.portable import import_document
+
+    import_document(
+        {
+            "articles": [
+                {
+                    "slug": f"unlock-{i}",
+                    "category": "account",
+                    "translations": {"ko": {"title": f"잠금 해제 {i}", "body": "계정 잠금을 해제하세요."}},
+                }
+                for i in range(3)
+            ]
+            + [
+                {
+                    "slug": f"cancel-{i}",
+                    "category": "refund",
+                    "translations": {"ko": {"title": f"구독 해지 {i}", "body": "해지는 언제든 할 수 있어요."}},
+                }
+                for i in range(6)
+            ]
+        }
+    )
+    found = search.answer("해제", "ko")
+    assert found.corrected is None
+    assert sorted(hit.article.slug for hit in search.hits_for(found.ids, found.query)) == [
+        "unlock-0",
+        "unlock-1",
+        "unlock-2",
+    ]
+    assert search.answer("헤지", "ko").corrected == "해지"
+
+
+def test_synonym_words_are_not_corrected(corpus):
+    Synonym.objects.get_or_create(term="비번", expands_to="비밀번호")  # the shipped lexicon has it too
+    assert search.answer("비번", "ko").corrected is None
+
+
+def test_negation_and_intent_words_do_not_decide_the_ranking(corpus, without_lexicon):
+    from faq.portable import import_document
+
+    import_document(
+        {
+            "articles": [
+                {
+                    "slug": "app-wont-open",
+                    "category": "playback",
+                    "translations": {"ko": {"title": "앱이 열리지 않아요", "body": "앱을 지우고 다시 설치해 보세요."}},
+                },
+                {
+                    "slug": "app-guide",
+                    "category": "playback",
+                    "translations": {
+                        "ko": {
+                            "title": "앱 이용 안내",
+                            "body": "앱을 안 쓰는 동안에도 안내 메일이 와요. 안 쓰면 안 와요. 왜 그런지 어떻게 끄는지 안내해요.",
+                        }
+                    },
+                },
+            ]
+        }
+    )
+    assert slugs("앱이 안 열려요")[0] == "app-wont-open"
+    assert slugs("왜 앱이 안 열려요 어떻게 해요")[0] == "app-wont-open"
+    parsed = search.parse_query("어떻게 환불 받고 싶어요 please", "ko")
+    assert parsed.terms["환불"] == 1.0
+    assert {term: weight for term, weight in parsed.terms.items() if weight < 0.5} == {
+        "어떻": 0.1,
+        "싶": 0.1,
+        "pleas": 0.1,
+    }
+    assert "안" not in search.parse_query("앱이 안 열려요", "ko").highlight_words
+
+
+def test_rebuilding_keeps_the_index_and_its_b_trees(corpus):
+    from django.core.management import call_command
+
+    before = sorted(SearchTerm.objects.values_list("language", "term", "article_id", "weight"))
+    call_command("rebuild_faq_index", stdout=open("/dev/null", "w"))
+    assert sorted(SearchTerm.objects.values_list("language", "term", "article_id", "weight")) == before
+    test_a_query_reads_only_its_own_terms_through_the_index(corpus)

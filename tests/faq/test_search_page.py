@@ -92,3 +92,46 @@ def test_unpublishing_removes_an_article_from_results(client, corpus):
     Article.objects.get(slug="reset-password").unpublish()
     html = client.get("/ko/faq/search/", {"q": "비밀번호"}).content.decode()
     assert "zero-results" in html
+
+
+def test_a_misspelling_is_corrected_and_the_page_says_so(client, corpus):
+    html = client.get("/ko/faq/search/", {"q": "환뷸"}).content.decode()
+    assert (
+        '<p class="search-correction" role="status">환불(으)로 검색한 결과입니다 — '
+        '<a href="?q=%ED%99%98%EB%B7%B8&amp;category=&amp;spell=0">환뷸(으)로 검색하기</a></p>'
+    ) in html
+    assert "/ko/faq/articles/refund-policy/" in result_links(html)
+    assert "<mark>환불</mark>" in html
+
+
+def test_searching_for_the_word_as_typed_turns_correction_off(client, corpus):
+    html = client.get("/ko/faq/search/", {"q": "환뷸", "spell": "0"}).content.decode()
+    assert "search-correction" not in html
+    assert '<h2 class="h5">“환뷸”에 대한 검색 결과가 없습니다</h2>' in html
+    assert "/ko/faq/articles/refund-policy/" not in html
+
+
+def test_a_word_that_finds_enough_is_searched_as_typed(client, corpus):
+    html = client.get("/ko/faq/search/", {"q": "비밀번호"}).content.decode()
+    assert "search-correction" not in html
+    assert "/ko/faq/articles/reset-password/" in result_links(html)
+
+
+@pytest.mark.parametrize("query", ["ㅎㅂ", "ghksqnf", "환불"])
+def test_korean_on_the_english_page_is_answered_from_the_korean_articles(client, corpus, query):
+    html = client.get("/en/faq/search/", {"q": query}).content.decode()
+    assert (
+        '<p class="search-other-language alert alert-info" role="note">These answers come from our Korean articles.</p>'
+        in html
+    )
+    assert '<ol class="list-unstyled search-results" start="1" lang="ko">' in html
+    assert "/ko/faq/articles/refund-policy/" in result_links(html)
+    assert "/en/faq/articles/refund-policy/" not in result_links(html)
+
+
+def test_english_on_the_korean_page_finds_the_english_articles_when_the_korean_ones_cannot(client, corpus):
+    html = client.get("/ko/faq/search/", {"q": "withdrawn"}).content.decode()
+    assert '<p class="search-other-language alert alert-info" role="note">영어 도움말에서 찾은 답변입니다.</p>' in html
+    assert "/en/faq/articles/refund-policy/" in result_links(html)
+    english = client.get("/en/faq/search/", {"q": "refund"}).content.decode()
+    assert "search-other-language" not in english

@@ -1,0 +1,294 @@
+"""Ranking: how a query is understood and which articles answer it, best first.
+
+tf·idf with field weights over each term's heaviest postings. What the customer typed counts fully;
+a synonym, a keyboard reading or a spelling correction a little less; words that only say how the
+customer asks (안, 왜, 어떻게, 싶어요, please) very little, so they never decide a ranking.
+
+A query is answered in the page's language first. Korean typed on the English page (Hangul, ㅎㅂ,
+or ghksqnf from a keyboard left in English mode) is answered from the Korean articles, and English
+that finds nothing on the Korean page from the English ones; Answer.language says which, so the
+page can label it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils.safestring import SafeString
+
+from faq.models import Article, ArticleTranslation, SearchTerm, Synonym
+from faq.search.analysis import (
+    COMPLAINT,
+    TOKEN,
+    WEAK_TERMS,
+    WHOLE_WORD_SYLLABLES,
+    analyse,
+    is_hangul,
+    normalise,
+    surface_words,
+)
+from faq.search.correction import corrected_text, corrections
+from faq.search.index import document_count, index_version
+from faq.snippets import highlight, snippet
+from helpcenter.korean import from_english_keyboard, is_initials_query
+
+EXPANSION_WEIGHT = 0.8  # a synonym or keyboard reading counts a little less than what was typed
+CORRECTION_WEIGHT = 0.9
+COMPLAINT_WEIGHT = 1.0  # "it doesn't work" counts like any word the customer chose
+WEAK_WEIGHT = 0.1
+WHOLE_WORD_WEIGHT = 0.3
+LANGUAGES = ("ko", "en")
+_SYNONYM_CACHE_KEY = "faq:synonyms:v1"
+
+# Each term contributes at most its POSTINGS_PER_TERM heaviest postings, read in weight order from
+# the index. On a help center's few hundred articles that is every posting (exact ranking); on a
+# huge corpus a word found in half the articles costs a bounded read instead of a scan of half the
+# index, and an article outside every term's heaviest postings would not have ranked high anyway.
+POSTINGS_PER_TERM = 1000
+
+
+def _synonyms() -> list[tuple[str, str]]:
+    """(typed, meant) pairs, both directions of a two-way synonym included; cached until edited."""
+    pairs = cache.get(_SYNONYM_CACHE_KEY)
+    if pairs is None:
+        pairs = []
+        for synonym in Synonym.objects.all():
+            term, target = normalise(synonym.term), normalise(synonym.expands_to)
+            pairs.append((term, target))
+            if synonym.bidirectional:
+                pairs.append((target, term))
+        cache.set(_SYNONYM_CACHE_KEY, pairs, 60)  # short: other processes see edits within a minute
+    return pairs
+
+
+def forget_synonyms() -> None:
+    cache.delete(_SYNONYM_CACHE_KEY)
+
+
+def _mentions(query: str, phrase: str) -> bool:
+    if re.search(r"[\uac00-\ud7a3]", phrase):
+        # Korean is matched inside words: 비번찾기 mentions 비번.
+        return phrase in query or phrase.replace(" ", "") in query.replace(" ", "")
+    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", query) is not None
+
+
+def _weight_of(term: str, weight: float) -> float:
+    if len(term) >= WHOLE_WORD_SYLLABLES and is_hangul(term):
+        # The whole word adds to its bigrams' score, not a second full vote for the same word.
+        return weight * WHOLE_WORD_WEIGHT
+    if term in WEAK_TERMS:
+        return min(weight, WEAK_WEIGHT)
+    if term == COMPLAINT:
+        return min(weight, COMPLAINT_WEIGHT)
+    return weight
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    language: str
+    terms: dict[str, float] = field(default_factory=dict)  # term → how much the query cares
+    highlight_words: list[str] = field(default_factory=list)
+
+    def add(self, terms: list[str], weight: float) -> None:
+        for term in terms:
+            self.terms[term] = max(self.terms.get(term, 0.0), _weight_of(term, weight))
+
+    def add_text(self, text: str, weight: float) -> None:
+        self.add(analyse(text), weight)
+        self.highlight_words.extend(surface_words(text))
+
+
+def parse_query(text: str, language: str) -> ParsedQuery:
+    query = ParsedQuery(text=normalise(text), language=language)
+    if not query.text:
+        return query
+    if is_initials_query(query.text):
+        compact = query.text.replace(" ", "")
+        query.add([compact], 1.0)
+        if len(compact) > 2:
+            query.add([compact[i : i + 2] for i in range(len(compact) - 1)], 0.5)
+        return query
+
+    query.add_text(query.text, 1.0)
+    if language == "ko":
+        korean = from_english_keyboard(text.strip())
+        if korean:
+            query.add_text(korean, 1.0)
+
+    for typed, meant in _synonyms():
+        if _mentions(query.text, typed):
+            query.add_text(meant, EXPANSION_WEIGHT)
+    return query
+
+
+def _union_all(selects: list[str]) -> str:
+    # Every member is wrapped so its own ORDER BY/LIMIT is allowed, on SQLite and PostgreSQL alike.
+    return " UNION ALL ".join(f"SELECT * FROM ({select}) AS part{i}" for i, select in enumerate(selects))
+
+
+def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
+    """How many articles hold each term, cached until the index changes. Counted exactly: a cap
+    made every common word weigh the same, so 결제 outweighed the telling word beside it."""
+    if not terms:
+        return {}
+    version = index_version()
+    keys = {term: f"faq:df:{version}:{language}:{hashlib.md5(term.encode()).hexdigest()}" for term in terms}
+    cached = cache.get_many(list(keys.values()))
+    found = {term: cached[key] for term, key in keys.items() if key in cached}
+    missing = [term for term in terms if term not in found]
+    if missing:
+        table = SearchTerm._meta.db_table
+        selects, params = [], []
+        for term in missing:
+            # COUNT(*) over the index's own columns: an index-only scan on both databases.
+            selects.append(f"SELECT %s AS term, COUNT(*) AS documents FROM {table} WHERE language = %s AND term = %s")
+            params += [term, language, term]
+        with connection.cursor() as cursor:
+            cursor.execute(_union_all(selects), params)
+            counted = dict(cursor.fetchall())
+        cache.set_many({keys[term]: counted.get(term, 0) for term in missing}, 300)
+        found.update({term: counted.get(term, 0) for term in missing})
+    return found
+
+
+def ranked_article_ids(query: ParsedQuery, category_id: int | None = None, limit: int = 200) -> list[int]:
+    """Article ids best first: tf·idf over each term's heaviest postings, two indexed queries."""
+    if not query.terms:
+        return []
+    frequencies = {t: df for t, df in document_frequencies(query.language, list(query.terms)).items() if df}
+    if not frequencies:
+        return []
+    total = max(document_count(query.language), 1)
+    factors = {}
+    for term, df in frequencies.items():
+        idf = math.log(1.0 + (total - df + 0.5) / (df + 0.5))  # BM25's idf: never negative
+        factors[term] = idf * query.terms[term]
+    table = SearchTerm._meta.db_table
+    selects, params = [], []
+    for term in factors:
+        in_category = " AND category_id_copy = %s" if category_id is not None else ""
+        selects.append(
+            f"SELECT article_id, term, weight FROM {table} WHERE language = %s AND term = %s{in_category} "
+            f"ORDER BY weight DESC LIMIT {POSTINGS_PER_TERM}"
+        )
+        params += [query.language, term] + ([category_id] if category_id is not None else [])
+    scores: dict[int, float] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_union_all(selects), params)
+        for article_id, term, weight in cursor.fetchall():
+            scores[article_id] = scores.get(article_id, 0.0) + weight * factors[term]
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return [article_id for article_id, _score in ranked[:limit]]
+
+
+def _looks_korean(text: str) -> bool:
+    return bool(re.search(r"[\uac00-\ud7a3\u3131-\u3163]", text))
+
+
+def _other_language(text: str, language: str) -> str | None:
+    """The language a query that found nothing may have been meant in."""
+    if language == "en" and from_english_keyboard(text):
+        return "ko"
+    if language == "ko" and not _looks_korean(text) and TOKEN.search(text):
+        return "en"
+    return None
+
+
+@dataclass
+class Answer:
+    """What a search found, and how it understood the query."""
+
+    typed: str  # the query as typed, normalised
+    page_language: str
+    query: ParsedQuery  # what was searched; query.language is the articles' language
+    ids: list[int]
+    corrected: str | None = None  # the corrected query, searched too, when a word found too little
+
+    @property
+    def language(self) -> str:
+        return self.query.language
+
+    @property
+    def from_other_language(self) -> bool:
+        return self.query.language != self.page_language
+
+
+def answer(text: str, language: str, category_id: int | None = None, limit: int = 200, correct: bool = True) -> Answer:
+    """Rank the articles that answer a query, in the page's language or the one it was typed in,
+    with misspelt words corrected unless `correct` is off."""
+    if language == "en" and _looks_korean(text):
+        language_asked, language = language, "ko"  # Korean typed on the English page: the Korean articles
+    else:
+        language_asked = language
+    query = parse_query(text, language)
+    ids = ranked_article_ids(query, category_id=category_id, limit=limit)
+    if not ids and query.text:
+        other = _other_language(text.strip(), language)
+        if other:
+            other_query = parse_query(text, other)
+            other_ids = ranked_article_ids(other_query, category_id=category_id, limit=limit)
+            if other_ids or _looks_korean(query.text):
+                query, ids = other_query, other_ids
+    result = Answer(typed=query.text, page_language=language_asked, query=query, ids=ids)
+    if correct and query.text and not is_initials_query(query.text):
+        known = [typed for typed, _meant in _synonyms() if _mentions(query.text, typed)]
+        found = corrections(query.text, query.language, document_frequencies, known)
+        if found:
+            for correction in found:
+                query.add_text(correction.meant, CORRECTION_WEIGHT)
+            result.corrected = corrected_text(query.text, found)
+            result.ids = ranked_article_ids(query, category_id=category_id, limit=limit)
+    return result
+
+
+@dataclass
+class Hit:
+    article: Article
+    translation: ArticleTranslation
+    score: float
+    title_html: SafeString
+    snippet_html: SafeString
+
+    @property
+    def url(self) -> str:
+        return self.translation.get_absolute_url()
+
+    @property
+    def snippet_text(self) -> str:
+        return html.unescape(re.sub(r"</?mark>", "", self.snippet_html))
+
+
+def search(
+    text: str, language: str, category_id: int | None = None, limit: int = 10, correct: bool = True
+) -> list[Hit]:
+    """Published articles that answer the query, best first, with snippets."""
+    found = answer(text, language, category_id=category_id, limit=limit, correct=correct)
+    return hits_for(found.ids, found.query)
+
+
+def hits_for(ids: list[int], query: ParsedQuery) -> list[Hit]:
+    articles = Article.objects.filter(pk__in=ids).select_related("category").prefetch_related("translations")
+    by_id = {article.pk: article for article in articles}
+    hits = []
+    for position, article_id in enumerate(ids):
+        article = by_id.get(article_id)
+        item = article.translation(query.language) if article else None
+        if item is None:
+            continue
+        hits.append(
+            Hit(
+                article=article,
+                translation=item,
+                score=float(len(ids) - position),
+                title_html=highlight(item.title, query.highlight_words),
+                snippet_html=snippet(item.body, query.highlight_words),
+            )
+        )
+    return hits
