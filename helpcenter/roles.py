@@ -62,8 +62,12 @@ TICKET_WORK = [
     "chat.change_agentavailability",
 ]
 
+# The console's saved views: an agent keeps their own (the admin lets each change only theirs);
+# sharing one with the team is a supervisor's call.
+PERSONAL_VIEWS = _crud("console", "savedview")
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
-    AGENTS: TICKET_WORK + CLAIM_READ_AND_COMMENT,
+    AGENTS: TICKET_WORK + CLAIM_READ_AND_COMMENT + PERSONAL_VIEWS,
     # Decide claims: request information, approve, deny (refunds.models checks the group).
     REFUND_REVIEWERS: list(CLAIM_READ_AND_COMMENT),
     # Pay approved claims (refunds.models checks the group and that the approver is someone else).
@@ -76,7 +80,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     # and look after the outgoing mail queue (see what failed, retry it).
     SUPERVISORS: TICKET_WORK
     + CLAIM_READ_AND_COMMENT
+    + PERSONAL_VIEWS
     + [
+        "console.share_savedview",
         "tickets.delete_cannedreply",
         "tickets.assign_others",
         "tickets.view_satisfactionresponse",

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "refunds",
     "channels",
     "chat",
+    "console",
 ]
 
 MIDDLEWARE = [

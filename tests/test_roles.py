@@ -47,14 +47,17 @@ FAQ_WRITING = {
     for model in ("article", "articletranslation", "category", "tag", "synonym", "contactchannel")
     for action in ("view", "add", "change", "delete")
 } | {"faq.view_searchquerystat", "faq.view_articlevote"}
+PERSONAL_VIEWS = {f"console.{action}_savedview" for action in ("view", "add", "change", "delete")}
 EXPECTED = {
-    "Agents": TICKET_WORK | CLAIMS_READ_AND_COMMENT,
+    "Agents": TICKET_WORK | CLAIMS_READ_AND_COMMENT | PERSONAL_VIEWS,
     "Refund reviewers": CLAIMS_READ_AND_COMMENT,
     "Finance": CLAIMS_READ_AND_COMMENT,
     "Editors": FAQ_WRITING,
     "Supervisors": TICKET_WORK
     | CLAIMS_READ_AND_COMMENT
+    | PERSONAL_VIEWS
     | {
+        "console.share_savedview",
         "tickets.delete_cannedreply",
         "tickets.assign_others",
         "tickets.view_satisfactionresponse",

@@ -1,0 +1,160 @@
+"""The console's lists: the ticket list with the queues, saved views and readable columns, and the
+saved views themselves. The ticket admin is tickets' own, extended here (registered again as a
+subclass) so that the console's columns and side bar live in one app."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from console.models import SavedView, clean_querystring
+from console.queues import QueueFilter
+from console.views import views_for
+from tickets.admin import TicketAdmin
+from tickets.models import Ticket
+
+
+def badge(kind: str, value: str, label: str) -> str:
+    return format_html('<span class="console-badge console-{}-{}">{}</span>', kind, value, label)
+
+
+class ConsoleTicketAdmin(TicketAdmin):
+    list_display = [
+        "reference",
+        "subject_line",
+        "requester",
+        "status_badge",
+        "priority_badge",
+        "assignee",
+        "age",
+        "sla_due",
+    ]
+    list_filter = [QueueFilter, *TicketAdmin.list_filter]
+    change_list_template = "admin/console/ticket_change_list.html"
+    # The full count beside "N results" is a COUNT(*) over every ticket on each filtered page.
+    show_full_result_count = False
+
+    @admin.display(description=gettext_lazy("subject"), ordering="subject")
+    def subject_line(self, obj: Ticket) -> str:
+        return format_html('<span class="console-subject" title="{}">{}</span>', obj.subject, obj.subject)
+
+    @admin.display(description=gettext_lazy("requester"), ordering="requester_email")
+    def requester(self, obj: Ticket) -> str:
+        return format_html(
+            '<span class="console-requester" title="{}">{}</span>',
+            obj.requester_email,
+            obj.requester_name or obj.requester_email,
+        )
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_badge(self, obj: Ticket) -> str:
+        return badge("status", obj.status, obj.get_status_display())
+
+    @admin.display(description=gettext_lazy("priority"), ordering="priority")
+    def priority_badge(self, obj: Ticket) -> str:
+        return badge("priority", obj.priority, obj.get_priority_display())
+
+    @admin.display(description=gettext_lazy("age"), ordering="created_at")
+    def age(self, obj: Ticket) -> str:
+        return format_html(
+            '<span title="{}">{}</span>',
+            timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M"),
+            timesince(obj.created_at, depth=1),
+        )
+
+    @admin.display(description=gettext_lazy("SLA due"))
+    def sla_due(self, obj: Ticket) -> str:
+        if obj.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED):
+            return "—"
+        due = obj.resolution_due if obj.first_responded_at else obj.first_response_due
+        if due is None:
+            return "—"
+        exact = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+        now = timezone.now()
+        if due < now:
+            text = _("%(time)s ago") % {"time": timesince(due, now, depth=1)}
+            return format_html('<span class="console-overdue" title="{}">{}</span>', exact, text)
+        text = _("in %(time)s") % {"time": timeuntil(due, now, depth=1)}
+        return format_html('<span class="console-due" title="{}">{}</span>', exact, text)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            **(extra_context or {}),
+            "saved_views": views_for(request),
+            "can_save_view": request.user.has_perm("console.add_savedview"),
+            "current_filters": clean_querystring(request.GET.urlencode()),
+        }
+        return super().changelist_view(request, context)
+
+    def get_urls(self):
+        extra = [path("save-view/", self.admin_site.admin_view(self.save_view), name="console_save_ticket_view")]
+        return extra + super().get_urls()
+
+    def save_view(self, request):
+        """Keep the list's current filters as one of this agent's own views."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_view_permission(request) and request.user.has_perm("console.add_savedview")):
+            raise PermissionDenied
+        view = SavedView(
+            name=request.POST.get("name", "").strip(),
+            list=SavedView.List.TICKETS,
+            querystring=request.POST.get("querystring", ""),
+            owner=request.user,
+        )
+        changelist = reverse("admin:tickets_ticket_changelist")
+        try:
+            view.full_clean()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(f"{changelist}?{clean_querystring(view.querystring)}")
+        view.save()
+        messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+        return HttpResponseRedirect(view.changelist_url())
+
+
+admin.site.unregister(Ticket)
+admin.site.register(Ticket, ConsoleTicketAdmin)
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ["name", "list", "querystring", "owner", "position"]
+    list_filter = ["list"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=SavedView.objects.visible_to(request.user).values("pk"))
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "list", "querystring", "position"]
+        return [*fields, "owner"] if request.user.has_perm("console.share_savedview") else fields
+
+    def _may_edit(self, request, obj) -> bool:
+        # Personal views are their owner's; team views are for those who may share.
+        if obj is None:
+            return True
+        if obj.owner_id is None:
+            return request.user.has_perm("console.share_savedview")
+        return obj.owner_id == request.user.pk
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        return {**super().get_changeform_initial_data(request), "owner": request.user.pk}
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.has_perm("console.share_savedview"):
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
