@@ -110,6 +110,9 @@ class ConsoleTicketAdmin(TicketAdmin):
             owner=request.user,
         )
         changelist = reverse("admin:tickets_ticket_changelist")
+        if not view.name:
+            messages.error(request, _("Give the view a name."))
+            return HttpResponseRedirect(f"{changelist}?{clean_querystring(view.querystring)}")
         try:
             view.full_clean()
         except ValidationError as error:

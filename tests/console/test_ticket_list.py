@@ -1,0 +1,61 @@
+"""The ticket list at 1280 px: one line per ticket, badges, relative SLA times, and a number of
+queries that does not grow with the rows shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.console.conftest import member, ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_column_reads_on_one_line(client, alice):
+    long_subject = "앱에서 동영상을 재생하면 소리만 나오고 화면은 검게 나옵니다 " * 3
+    ticket(long_subject, assignee=alice, priority="urgent", requester_name="홍길동")
+    ticket("오래된 문의", days_old=10, status="new")
+    client.force_login(alice)
+    response = client.get("/admin/tickets/ticket/")
+    page = response.content.decode()
+    assert f'<span class="console-subject" title="{long_subject}">{long_subject}</span>' in page
+    assert '<span class="console-requester" title="hong@example.com">홍길동</span>' in page
+    assert '<span class="console-badge console-status-open">처리 중</span>' in page
+    assert '<span class="console-badge console-priority-urgent">긴급</span>' in page
+    assert 'href="/static/css/console.css"' in page
+    assert '<span class="console-overdue" title=' in page
+    assert "지남</span>" in page
+
+
+def list_queries(client, count: int, user, shown: int) -> int:
+    for number in range(count):
+        ticket(f"문의 {number}", assignee=user if number % 2 else None, status="new" if number % 3 else "open")
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/admin/tickets/ticket/")
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == shown
+    return len(queries)
+
+
+def test_five_and_fifty_tickets_take_the_same_number_of_queries(client, alice):
+    client.force_login(alice)
+    with_five = list_queries(client, 5, alice, shown=5)
+    with_fifty = list_queries(client, 45, alice, shown=50)
+    assert with_five == with_fifty
+
+
+def dashboard_queries(client, count: int, user) -> int:
+    for number in range(count):
+        ticket(f"문의 {number}", assignee=user if number % 2 else None, days_old=number % 40)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/admin/").status_code == 200
+    return len(queries)
+
+
+def test_the_dashboards_queries_do_not_grow_with_the_tickets(client):
+    supervisor = member("supervisor", "Supervisors")
+    client.force_login(supervisor)
+    assert dashboard_queries(client, 5, supervisor) == dashboard_queries(client, 45, supervisor)
