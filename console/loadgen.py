@@ -1,0 +1,279 @@
+"""Realistic volume for the console's benchmarks: tickets with their conversations, refund claims
+with their events and FAQ articles, spread over two years, written by console.bulk.
+
+Deterministic for a seed. Older tickets are mostly solved or closed, recent ones still open; a
+customer comes back with several tickets; agents are a handful of load-agent-NN accounts.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from console import bulk
+from faq.models import Article, ArticleTranslation, Category
+from helpcenter import roles
+from refunds.models import ClaimEvent, RefundClaim
+from refunds.transitions import Status as ClaimStatus
+from tickets.models import Message, Ticket
+
+SPAN = timedelta(days=730)
+PROBLEMS = [
+    ("결제", "payment", "카드 결제가 두 번 됐어요", "이번 달 프리미엄 요금이 두 번 결제되었습니다. 확인 부탁드립니다."),
+    ("환불", "refund", "환불은 언제 되나요", "지난주에 해지했는데 환불이 아직 들어오지 않았습니다."),
+    ("로그인", "account", "로그인이 안 돼요", "비밀번호를 바꾼 뒤로 앱에서 로그인이 되지 않습니다."),
+    ("재생", "playback", "동영상이 재생되지 않아요", "앱에서 동영상을 누르면 검은 화면만 나오고 소리만 들립니다."),
+    ("구독", "subscription", "요금제를 바꾸고 싶어요", "가족 요금제로 바꾸려면 어떻게 해야 하나요?"),
+    ("기타", "other", "문의드립니다", "앱 알림이 너무 자주 옵니다. 끄는 방법을 알려 주세요."),
+]
+ANSWERS = [
+    "안녕하세요, 고객센터입니다. 확인해 보니 중복 결제가 맞습니다. 환불 절차를 안내해 드리겠습니다.",
+    "불편을 드려 죄송합니다. 앱을 최신 버전으로 업데이트한 뒤 다시 시도해 주세요.",
+    "문의하신 내용은 설정 > 알림 메뉴에서 바꾸실 수 있습니다.",
+]
+NAMES = ["김민준", "이서연", "박지호", "최수아", "정도윤", "강하은", "조예준", "윤지우", "장서준", "임채원"]
+AGENT_COUNT = 20
+
+
+@dataclass
+class Sizes:
+    tickets: int = 1_000_000
+    messages: int = 3_000_000
+    claims: int = 200_000
+    articles: int = 50_000
+
+    def scaled(self, factor: float) -> Sizes:
+        return Sizes(*(max(1, round(value * factor)) for value in vars(self).values()))
+
+
+def load_agents() -> list[int]:
+    """The agents the generated tickets are assigned to (created once, in the Agents group)."""
+    User = get_user_model()
+    agents = Group.objects.get(name=roles.AGENTS)
+    ids = []
+    for number in range(1, AGENT_COUNT + 1):
+        user, created = User.objects.get_or_create(
+            username=f"load-agent-{number:02d}",
+            defaults={"email": f"load-agent-{number:02d}@example.com", "is_staff": True},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(agents)
+        ids.append(user.pk)
+    return ids
+
+
+def _when(rng: random.Random, now: datetime) -> datetime:
+    # More recent days are busier: the service grew over the two years.
+    return now - SPAN * (rng.random() ** 1.6)
+
+
+def tickets(
+    size: Sizes, first_id: int, agents: list[int], now: datetime, rng: random.Random, created_times: list[datetime]
+) -> Iterator[dict]:
+    """The tickets; each one's creation time is appended to created_times for its messages."""
+    priorities = ["low"] * 2 + ["normal"] * 6 + ["high"] * 2 + ["urgent"]
+    for number in range(size.tickets):
+        created = _when(rng, now)
+        created_times.append(created)
+        age_days = (now - created).days
+        word, topic, subject, _body = rng.choice(PROBLEMS)
+        priority = rng.choice(priorities)
+        first_hours, resolution_hours = settings.TICKETS_SLA_HOURS[priority]
+        if age_days > 14:
+            status = rng.choice(["closed"] * 8 + ["solved"] * 2)
+        else:
+            status = rng.choice(["new", "open", "open", "pending", "solved", "closed"])
+        responded = created + timedelta(hours=rng.uniform(0.2, first_hours * 1.5)) if status != "new" else None
+        solved = (
+            created + timedelta(hours=rng.uniform(1, resolution_hours * 1.3))
+            if status in ("solved", "closed")
+            else None
+        )
+        customer = rng.randrange(max(1, size.tickets // 3))
+        yield {
+            "id": first_id + number,
+            "reference": f"HC-L{first_id + number:07d}",
+            "subject": f"{subject} ({word} #{number})",
+            "requester_name": rng.choice(NAMES),
+            "requester_email": f"customer{customer}@example.com",
+            "language": "ko" if rng.random() < 0.9 else "en",
+            "channel": rng.choice(["web", "web", "email", "email", "phone", "chat"]),
+            "status": status,
+            "priority": priority,
+            "topic": topic,
+            "assignee_id": rng.choice(agents) if status != "new" or rng.random() < 0.3 else None,
+            "created_at": created,
+            "updated_at": solved or responded or created,
+            "first_response_due": created + timedelta(hours=first_hours),
+            "resolution_due": created + timedelta(hours=resolution_hours),
+            "first_responded_at": responded,
+            "solved_at": solved,
+            "closed_at": solved + timedelta(days=7) if status == "closed" else None,
+        }
+
+
+def messages(
+    size: Sizes, first_ticket: int, first_id: int, agents: list[int], now: datetime, rng: random.Random, created_times
+):
+    """size.messages messages over the tickets: the customer's question first, then replies."""
+    per_ticket, extra = divmod(size.messages, size.tickets)
+    message_id = first_id
+    for index in range(size.tickets):
+        ticket_id = first_ticket + index
+        created = created_times[index]
+        count = per_ticket + (1 if index < extra else 0)
+        _word, _topic, _subject, body = PROBLEMS[index % len(PROBLEMS)]
+        for turn in range(count):
+            from_agent = turn % 2 == 1
+            yield {
+                "id": message_id,
+                "ticket_id": ticket_id,
+                "author_kind": "agent" if from_agent else "customer",
+                "author_id": rng.choice(agents) if from_agent else None,
+                "body": rng.choice(ANSWERS) if from_agent else body,
+                "created_at": min(now, created + timedelta(hours=turn * 3)),
+            }
+            message_id += 1
+
+
+CLAIM_STATES = [
+    (ClaimStatus.PAID, 5, ["submit", "approve", "mark_paid"]),
+    (ClaimStatus.DENIED, 3, ["submit", "deny"]),
+    (ClaimStatus.APPROVED, 1, ["submit", "approve"]),
+    (ClaimStatus.SUBMITTED, 1, ["submit"]),
+    (ClaimStatus.INFO_REQUESTED, 1, ["submit", "request_info"]),
+]
+TARGETS = {
+    "submit": "submitted",
+    "approve": "approved",
+    "deny": "denied",
+    "mark_paid": "paid",
+    "request_info": "info_requested",
+}
+
+
+def claims_and_events(
+    size: Sizes, first_id: int, first_event: int, agents: list[int], now: datetime, rng: random.Random
+):
+    """(claims, events): two lists of rows; a claim's events follow its state."""
+    weighted = [state for state in CLAIM_STATES for _ in range(state[1])]
+    claims, events = [], []
+    event_id = first_event
+    for number in range(size.claims):
+        status, _weight, steps = rng.choice(weighted)
+        created = _when(rng, now)
+        claim_id = first_id + number
+        at = created
+        previous = ""
+        for step in steps:
+            events.append(
+                {
+                    "id": event_id,
+                    "claim_id": claim_id,
+                    "action": step,
+                    "from_status": previous,
+                    "to_status": TARGETS[step],
+                    "actor_id": None if step == "submit" else rng.choice(agents),
+                    "created_at": at,
+                }
+            )
+            event_id += 1
+            previous = TARGETS[step]
+            at = at + timedelta(hours=rng.uniform(2, 72))
+        claims.append(
+            {
+                "id": claim_id,
+                "reference": f"RF-L{claim_id:07d}",
+                # One address per claim: the open-claim-per-charge rule holds by construction.
+                "email": f"claimant{claim_id}@example.com",
+                "username": f"user{claim_id}",
+                "subscription_type": "premium_individual",
+                "charge_date": timezone.localdate(created) - timedelta(days=rng.randrange(1, 20)),
+                "amount": Decimal(rng.choice(["10900.00", "16500.00", "7900.00"])),
+                "payment_method": rng.choice(["card", "card", "mobile"]),
+                "reason": rng.choice(["duplicate_charge", "service_outage", "unused_purchase"]),
+                "description": "결제 내역을 확인해 주세요.",
+                "status": status,
+                "status_changed_at": at,
+                "created_at": created,
+                "assignee_id": rng.choice(agents) if rng.random() < 0.5 else None,
+                "approved_at": at if status in (ClaimStatus.APPROVED, ClaimStatus.PAID) else None,
+                "paid_at": at if status == ClaimStatus.PAID else None,
+                "info_requested_at": at if status == ClaimStatus.INFO_REQUESTED else None,
+            }
+        )
+    return claims, events
+
+
+def articles_and_translations(size: Sizes, first_id: int, first_translation: int, now: datetime, rng: random.Random):
+    category, _created = Category.objects.get_or_create(
+        slug="load-data", defaults={"name_ko": "대량 데이터", "name_en": "Load data"}
+    )
+    articles, translations = [], []
+    for number in range(size.articles):
+        created = _when(rng, now)
+        article_id = first_id + number
+        word, _topic, subject, body = rng.choice(PROBLEMS)
+        articles.append(
+            {
+                "id": article_id,
+                "slug": f"load-{article_id}",
+                "category_id": category.pk,
+                "status": "published" if rng.random() < 0.8 else "draft",
+                "view_count": rng.randrange(5000),
+                "helpful_yes": rng.randrange(200),
+                "helpful_no": rng.randrange(50),
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+        translations.append(
+            {
+                "id": first_translation + number,
+                "article_id": article_id,
+                "language": "ko",
+                "title": f"{word} 도움말 {number}: {subject}",
+                "body": body,
+                "body_html": f"<p>{body}</p>",
+                "updated_at": created,
+            }
+        )
+    return articles, translations
+
+
+def generate(size: Sizes, seed: int, report) -> dict[str, int]:
+    """Write everything; `report(table, count, seconds)` after each table. Returns the counts."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    agents = load_agents()
+    counts = {}
+
+    def timed(model, rows):
+        started = time.perf_counter()
+        counts[model._meta.db_table] = bulk.insert(model, rows)
+        report(model._meta.db_table, counts[model._meta.db_table], time.perf_counter() - started)
+
+    first_ticket = bulk.next_id(Ticket)
+    created_times: list[datetime] = []
+    timed(Ticket, tickets(size, first_ticket, agents, now, rng, created_times))
+    timed(Message, messages(size, first_ticket, bulk.next_id(Message), agents, now, rng, created_times))
+    claims, events = claims_and_events(size, bulk.next_id(RefundClaim), bulk.next_id(ClaimEvent), agents, now, rng)
+    timed(RefundClaim, claims)
+    timed(ClaimEvent, events)
+    articles, translations = articles_and_translations(
+        size, bulk.next_id(Article), bulk.next_id(ArticleTranslation), now, rng
+    )
+    timed(Article, articles)
+    timed(ArticleTranslation, translations)
+    return counts

@@ -1,0 +1,52 @@
+"""manage.py generate_load_data: the sizes asked for, related rows that hold together, clear errors."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from faq.models import Article
+from refunds.models import ClaimEvent, RefundClaim
+from tickets.models import Message, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_writes_the_sizes_asked_for_and_adds_to_what_is_there():
+    out = StringIO()
+    call_command("generate_load_data", tickets=30, messages=70, claims=12, articles=5, stdout=out)
+    assert (Ticket.objects.count(), Message.objects.count(), RefundClaim.objects.count(), Article.objects.count()) == (
+        30,
+        70,
+        12,
+        5,
+    )
+    assert not Ticket.objects.filter(messages__isnull=True).exists()
+    assert ClaimEvent.objects.filter(action="submit").count() == 12
+    paid = RefundClaim.objects.filter(status="paid")
+    assert all(claim.events.last().to_status == "paid" for claim in paid)
+    assert "tickets_ticket: 30 rows" in out.getvalue()
+    call_command("generate_load_data", tickets=10, messages=10, claims=1, articles=1, seed=7, stdout=StringIO())
+    assert Ticket.objects.count() == 40
+    Ticket.objects.create(subject="새 문의", requester_email="new@example.com")  # the sequence moved past them
+    assert Ticket.objects.count() == 41
+
+
+def test_the_scale_makes_a_fraction_of_the_default():
+    out = StringIO()
+    call_command("generate_load_data", scale=0.00002, stdout=out)
+    assert "20 tickets, 60 messages, 4 claims, 1 articles" in out.getvalue()
+    assert Message.objects.count() == 60
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"scale": 0}, "--scale must be above 0 and at most 100."), ({"tickets": 0}, "--tickets must be at least 1.")],
+)
+def test_bad_sizes_are_refused_with_a_message(options, message):
+    with pytest.raises(CommandError) as error:
+        call_command("generate_load_data", **options, stdout=StringIO())
+    assert str(error.value) == message
+    assert not Ticket.objects.exists()
