@@ -33,6 +33,17 @@ sys.path[0] = str(ROOT)
 from bench._common import pct  # noqa: E402
 
 
+class QueryCounter:
+    """An execute wrapper that counts the page's queries (DEBUG stays off while measuring)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def ensure_postgres_database(url: str) -> None:
     import psycopg
 
@@ -149,10 +160,10 @@ def main() -> None:
                 started = time.perf_counter()
                 client.get(url, secure=True)
                 timings.append((time.perf_counter() - started) * 1000)
-            queries = []
-            with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+            counter = QueryCounter()
+            with connection.execute_wrapper(counter):
                 client.get(url, secure=True)
-            print(f"{label:<34} {statistics.median(timings):8.1f} {pct(timings, 95):8.1f} {len(queries):8d}")
+            print(f"{label:<34} {statistics.median(timings):8.1f} {pct(timings, 95):8.1f} {counter.count:8d}")
 
 
 if __name__ == "__main__":
