@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from console.models import SavedView, clean_querystring
+from console.pagination import EstimatedCountPaginator
 from console.queues import QueueFilter
 from console.views import views_for
 from tickets.admin import TicketAdmin
@@ -43,6 +44,7 @@ class ConsoleTicketAdmin(TicketAdmin):
     # The year/month links cost a DISTINCT over the dates of every ticket on each page load (a full
     # scan at a million rows); the age filter and the views answer the same question.
     date_hierarchy = None
+    paginator = EstimatedCountPaginator
 
     @admin.display(description=gettext_lazy("subject"), ordering="subject")
     def subject_line(self, obj: Ticket) -> str:

@@ -59,3 +59,33 @@ def test_the_dashboards_queries_do_not_grow_with_the_tickets(client):
     supervisor = member("supervisor", "Supervisors")
     client.force_login(supervisor)
     assert dashboard_queries(client, 5, supervisor) == dashboard_queries(client, 45, supervisor)
+
+
+def counts_over_every_ticket(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "COUNT(" in q["sql"] and 'FROM "tickets_ticket"' in q["sql"] and "WHERE" not in q["sql"]
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_a_large_unfiltered_list_is_counted_from_the_planners_estimate(client, alice, monkeypatch):
+    monkeypatch.setattr("console.pagination.ESTIMATE_FROM", 3)
+    for number in range(4):
+        ticket(f"문의 {number}", assignee=alice)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tickets_ticket")
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/admin/tickets/ticket/")
+    assert counts_over_every_ticket(queries.captured_queries) == []
+    assert response.context["cl"].result_count == 4
+
+
+def test_a_small_or_filtered_list_is_counted_exactly(client, alice):
+    for number in range(4):
+        ticket(f"문의 {number}", assignee=alice, status="open" if number else "pending")
+    client.force_login(alice)
+    assert client.get("/admin/tickets/ticket/").context["cl"].result_count == 4
+    assert client.get("/admin/tickets/ticket/?status__exact=pending").context["cl"].result_count == 1
