@@ -36,6 +36,7 @@ class ConsoleTicketAdmin(TicketAdmin):
         "assignee",
         "age",
         "sla_due",
+        "overdue",
     ]
     list_filter = [QueueFilter, *TicketAdmin.list_filter]
     change_list_template = "admin/console/ticket_change_list.html"
