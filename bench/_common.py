@@ -7,6 +7,7 @@ each of these benchmarks still runs on its own); this one can make several datab
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import os
 import platform
@@ -134,6 +135,110 @@ def migrate(env: dict) -> float:
     return time.perf_counter() - started
 
 
+def django_environment(url: str, media: Path, **extra: str) -> dict:
+    """The environment of a benchmark's Django processes: its own database and MEDIA_ROOT, mail kept
+    in memory (nothing leaves the machine), warnings only in the log; `extra` adds or overrides."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_DEBUG="1",
+        DJANGO_SETTINGS_MODULE="helpcenter.settings",
+        MEDIA_ROOT=str(media),
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def machine_conditions() -> dict:
+    """What every benchmark reports about where it ran."""
+    import django
+
+    return {
+        "cpu_cores": os.cpu_count(),
+        "cpu": cpu_model(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+    }
+
+
+def run_stats_worker(script: str | Path, env: dict) -> dict:
+    """Run `script --stats` in the run's environment (a fresh Django process on the run's database)
+    and return the JSON object it prints last."""
+    result = subprocess.run(
+        [sys.executable, str(Path(script).resolve()), "--stats"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def setup_django() -> None:
+    """For a stats worker: Django set up from the run's environment, the project importable."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def ticket_counts() -> dict:
+    """What a run left in the tickets tables (called inside a Django process)."""
+    from django.db.models import Count, Sum
+
+    from outbox.models import OutgoingEmail
+    from tickets.models import Attachment, Message, Ticket
+
+    return {
+        "tickets": Ticket.objects.count(),
+        "tickets_by_channel": dict(Ticket.objects.values_list("channel").annotate(n=Count("id")).order_by()),
+        "messages": Message.objects.count(),
+        "attachments": Attachment.objects.count(),
+        "attachment_bytes": Attachment.objects.aggregate(s=Sum("size"))["s"] or 0,
+        "outgoing_queued": OutgoingEmail.objects.filter(state=OutgoingEmail.State.QUEUED).count(),
+    }
+
+
+def database_facts() -> dict:
+    """The database engine's version, durability settings and size (called inside a Django process)."""
+    from django.db import connection
+
+    facts: dict = {"vendor": connection.vendor}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for setting in ("server_version", "shared_buffers", "fsync", "synchronous_commit", "max_connections"):
+                cursor.execute(f"SHOW {setting}")
+                facts[setting] = cursor.fetchone()[0]
+            cursor.execute("SELECT pg_database_size(current_database())")
+            facts["database_bytes"] = cursor.fetchone()[0]
+        else:
+            sqlite = connection.connection
+            facts["server_version"] = sqlite.execute("select sqlite_version()").fetchone()[0]
+            facts["journal_mode"] = sqlite.execute("PRAGMA journal_mode").fetchone()[0]
+            facts["synchronous"] = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(
+                sqlite.execute("PRAGMA synchronous").fetchone()[0]
+            )
+            path = Path(connection.settings_dict["NAME"])
+            facts["database_bytes"] = path.stat().st_size + sum(
+                p.stat().st_size for p in path.parent.glob(path.name + "-*") if p.exists()
+            )
+    return facts
+
+
+def describe_engine(facts: dict, note: str = "") -> str:
+    """One line naming the database a run used, from database_facts(); `note` adds the run's own settings."""
+    note = f", {note}" if note else ""
+    if facts["vendor"] == "postgresql":
+        return (
+            f"PostgreSQL {facts['server_version']} (throwaway cluster, shared_buffers {facts['shared_buffers']}, "
+            f"fsync {facts['fsync']}, synchronous_commit {facts['synchronous_commit']}{note})"
+        )
+    return f"SQLite {facts['server_version']} (journal_mode {facts['journal_mode']}, synchronous {facts['synchronous']}{note})"
+
+
 def make_png(rng: random.Random) -> bytes:
     """A real small PNG: a grey 'screenshot' with a little noise, a few KB to some tens of KB."""
     width, height = rng.choice([(120, 240), (200, 120), (240, 160), (180, 320)])
@@ -180,6 +285,14 @@ def explain_rate_queries() -> dict:
         with contextlib.suppress(Exception):
             plans[label] = {"sql": str(queryset.only("pk").query), "plan": queryset.explain()}
     return plans
+
+
+def describe_plans(plans: dict, when: str) -> list[str]:
+    """One line per query plan from explain_rate_queries(); `when` says how often the query runs."""
+    return [
+        f"plan of {label}() ({when}): " + " | ".join(line.strip() for line in plan["plan"].splitlines() if line.strip())
+        for label, plan in plans.items()
+    ]
 
 
 class CpuMeter:

@@ -28,7 +28,6 @@ import argparse
 import base64
 import json
 import os
-import platform
 import quopri
 import random
 import shutil
@@ -49,15 +48,22 @@ from _common import (
     RESULTS,
     ROOT,
     CpuMeter,
-    cpu_model,
+    database_facts,
     databases,
     describe_cpu,
+    describe_engine,
+    describe_plans,
+    django_environment,
     explain_rate_queries,
     human_bytes,
     log,
+    machine_conditions,
     make_png,
     migrate,
     pct,
+    run_stats_worker,
+    setup_django,
+    ticket_counts,
 )
 
 SEED = 20261124
@@ -716,16 +722,7 @@ CLIENT_SHAPES = {
 
 
 def environment(url: str, media: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_DEBUG="1",
-        DJANGO_SETTINGS_MODULE="helpcenter.settings",
-        MEDIA_ROOT=str(media),
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LOG_LEVEL="WARNING",
-    )
-    return env
+    return django_environment(url, media)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -733,59 +730,25 @@ def environment(url: str, media: Path) -> dict:
 
 
 def stats_worker() -> None:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.db.models import Count, Sum
+    setup_django()
+    from django.db.models import Count
 
     from outbox.models import OutgoingEmail
-    from tickets.models import Attachment, Message, Ticket
+    from tickets.models import Message, Ticket
 
     out = {
-        "tickets": Ticket.objects.count(),
-        "tickets_by_channel": dict(Ticket.objects.values_list("channel").annotate(n=Count("id")).order_by()),
+        **ticket_counts(),
         "tickets_by_language": dict(Ticket.objects.values_list("language").annotate(n=Count("id")).order_by()),
-        "messages": Message.objects.count(),
         "messages_by_author": dict(Message.objects.values_list("author_kind").annotate(n=Count("id")).order_by()),
-        "attachments": Attachment.objects.count(),
-        "attachment_bytes": Attachment.objects.aggregate(s=Sum("size"))["s"] or 0,
-        "outgoing_queued": OutgoingEmail.objects.filter(state=OutgoingEmail.State.QUEUED).count(),
         "outgoing_by_kind": dict(OutgoingEmail.objects.values_list("kind").annotate(n=Count("id")).order_by()),
-        "vendor": connection.vendor,
         "plans": explain_rate_queries(),
+        **database_facts(),
     }
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for setting in ("server_version", "shared_buffers", "fsync", "synchronous_commit"):
-                cursor.execute(f"SHOW {setting}")
-                out[setting] = cursor.fetchone()[0]
-            cursor.execute("SELECT pg_database_size(current_database())")
-            out["database_bytes"] = cursor.fetchone()[0]
-        else:
-            out["server_version"] = connection.connection.execute("select sqlite_version()").fetchone()[0]
-            out["journal_mode"] = connection.connection.execute("PRAGMA journal_mode").fetchone()[0]
-            out["synchronous"] = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(
-                connection.connection.execute("PRAGMA synchronous").fetchone()[0]
-            )
-            path = Path(connection.settings_dict["NAME"])
-            out["database_bytes"] = path.stat().st_size + sum(
-                p.stat().st_size for p in path.parent.glob(path.name + "-*") if p.exists()
-            )
     print(json.dumps(out))
 
 
 def stats(env: dict) -> dict:
-    result = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--stats"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_stats_worker(__file__, env)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -875,12 +838,9 @@ TIMED_FUNCTIONS = [
 def timed_worker(paths_file: Path, output: Path) -> None:
     """The same command in this process (call_command), with each ingest() call timed, the
     functions above timed inside it, and the SQL queries of each message counted."""
-    sys.path.insert(0, str(ROOT))
     import importlib
 
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection, reset_queries
 
@@ -1111,14 +1071,7 @@ def run_database(database: str, paths: list[Path], manifest: list[dict], args: a
 
 
 def engine(after: dict) -> str:
-    if after["vendor"] == "postgresql":
-        return (
-            f"PostgreSQL {after['server_version']} (throwaway cluster, shared_buffers {after['shared_buffers']}, "
-            f"fsync {after['fsync']}, synchronous_commit {after['synchronous_commit']})"
-        )
-    return (
-        f"SQLite {after['server_version']} (journal_mode {after['journal_mode']}, synchronous {after['synchronous']})"
-    )
+    return describe_engine(after)
 
 
 def report(result: dict) -> str:
@@ -1147,11 +1100,7 @@ def report(result: dict) -> str:
         f"{b['attachment_files_on_disk']} files in MEDIA_ROOT), {a['outgoing_queued']} acknowledgements queued "
         f"(not sent), database {human_bytes(a['database_bytes'])}"
     )
-    for label, plan in a.get("plans", {}).items():
-        lines.append(
-            f"  plan of {label}() (each new ticket): "
-            + " | ".join(line.strip() for line in plan["plan"].splitlines() if line.strip())
-        )
+    lines.extend(f"  {line}" for line in describe_plans(a.get("plans", {}), "each new ticket"))
     if b["unexpected_count"]:
         lines.append(
             f"  {b['unexpected_count']} outcomes differ from the generator's expectation, e.g. "
@@ -1287,13 +1236,8 @@ def main() -> None:
         raise SystemExit("--messages must be at least 2 and --pipe at least 1")
     args.pipe = min(args.pipe, args.messages)
 
-    import django
-
     conditions = {
-        "cpu_cores": os.cpu_count(),
-        "cpu": cpu_model(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
+        **machine_conditions(),
         "seed": SEED,
         "pythondontwritebytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
     }

@@ -30,7 +30,6 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -50,15 +49,22 @@ from _common import (
     RESULTS,
     ROOT,
     CpuMeter,
-    cpu_model,
+    database_facts,
     databases,
     describe_cpu,
+    describe_engine,
+    describe_plans,
+    django_environment,
     explain_rate_queries,
     free_port,
     log,
+    machine_conditions,
     make_png,
     migrate,
     pct,
+    run_stats_worker,
+    setup_django,
+    ticket_counts,
 )
 
 SEED = 20261125
@@ -434,64 +440,21 @@ def server_errors(logdir: Path) -> list[str]:
 
 
 def stats_worker() -> None:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django()
     from django.contrib.sessions.models import Session
-    from django.db import connection
-    from django.db.models import Count, Sum
 
-    from outbox.models import OutgoingEmail
-    from tickets.models import Attachment, Message, Ticket
-
-    out = {
-        "tickets": Ticket.objects.count(),
-        "tickets_by_channel": dict(Ticket.objects.values_list("channel").annotate(n=Count("id")).order_by()),
-        "messages": Message.objects.count(),
-        "attachments": Attachment.objects.count(),
-        "attachment_bytes": Attachment.objects.aggregate(s=Sum("size"))["s"] or 0,
-        "outgoing_queued": OutgoingEmail.objects.filter(state=OutgoingEmail.State.QUEUED).count(),
-        "sessions": Session.objects.count(),
-        "vendor": connection.vendor,
-        "plans": explain_rate_queries(),
-    }
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for setting in ("server_version", "shared_buffers", "fsync", "synchronous_commit", "max_connections"):
-                cursor.execute(f"SHOW {setting}")
-                out[setting] = cursor.fetchone()[0]
-        else:
-            out["server_version"] = connection.connection.execute("select sqlite_version()").fetchone()[0]
-            out["journal_mode"] = connection.connection.execute("PRAGMA journal_mode").fetchone()[0]
+    out = {**ticket_counts(), "sessions": Session.objects.count(), "plans": explain_rate_queries(), **database_facts()}
     print(json.dumps(out))
 
 
 def stats(env: dict) -> dict:
-    result = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--stats"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_stats_worker(__file__, env)
 
 
 def environment(url: str, media: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_DEBUG="1",
-        DJANGO_SETTINGS_MODULE="helpcenter.settings",
-        MEDIA_ROOT=str(media),
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        LOG_LEVEL="WARNING",
-        TICKETS_RATE_PER_IP=str(RAISED_LIMIT),
-        TICKETS_RATE_PER_ADDRESS=str(RAISED_LIMIT),
+    return django_environment(
+        url, media, TICKETS_RATE_PER_IP=str(RAISED_LIMIT), TICKETS_RATE_PER_ADDRESS=str(RAISED_LIMIT)
     )
-    return env
 
 
 def run_database(database: str, args: argparse.Namespace) -> dict:
@@ -534,12 +497,8 @@ def run_database(database: str, args: argparse.Namespace) -> dict:
 
 
 def engine(after: dict) -> str:
-    if after["vendor"] == "postgresql":
-        return (
-            f"PostgreSQL {after['server_version']} (throwaway cluster, shared_buffers {after['shared_buffers']}, "
-            f"fsync {after['fsync']}, synchronous_commit {after['synchronous_commit']}, CONN_MAX_AGE 60)"
-        )
-    return f"SQLite {after['server_version']} (journal_mode {after['journal_mode']}, synchronous NORMAL, timeout 20 s)"
+    # The server's processes keep their connections (CONN_MAX_AGE); SQLite waits for a busy writer.
+    return describe_engine(after, "CONN_MAX_AGE 60" if after["vendor"] == "postgresql" else "timeout 20 s")
 
 
 def report(result: dict) -> str:
@@ -575,11 +534,7 @@ def report(result: dict) -> str:
         f"{a['attachments']} attachments ({result['attachment_files_on_disk']} files in MEDIA_ROOT), "
         f"{a['outgoing_queued']} acknowledgements queued and not sent (no mail worker), {a['sessions']} sessions"
     )
-    for label, plan in a.get("plans", {}).items():
-        lines.append(
-            f"plan of {label}() (each submission): "
-            + " | ".join(line.strip() for line in plan["plan"].splitlines() if line.strip())
-        )
+    lines.extend(describe_plans(a.get("plans", {}), "each submission"))
     if result["server_log_errors"]:
         lines.append(
             f"server log: {len(result['server_log_errors'])} error lines, e.g. {result['server_log_errors'][0]}"
@@ -647,8 +602,6 @@ def main() -> None:
         raise SystemExit("gunicorn is not installed in this virtualenv: .venv/bin/pip install gunicorn")
     args.workers = args.workers or 2 * (os.cpu_count() or 1) + 1
 
-    import django
-
     if args.server == "gunicorn":
         version = subprocess.run([str(gunicorn_path()), "--version"], capture_output=True, text=True).stdout.strip()
         kind = "sync" if args.threads == 1 else f"gthread, {args.threads} threads each"
@@ -656,10 +609,7 @@ def main() -> None:
     else:
         server = "manage.py runserver --noreload (threaded: a thread per request), one process"
     conditions = {
-        "cpu_cores": os.cpu_count(),
-        "cpu": cpu_model(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
+        **machine_conditions(),
         "server": args.server,
         "server_description": server,
         "workers": args.workers if args.server == "gunicorn" else 1,
