@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import tomllib
 from collections import Counter, defaultdict
@@ -68,6 +69,17 @@ def kill_rate(counts: Counter) -> float:
     return 100.0 * (counts["killed"] + counts["timeout"]) / judged if judged else 0.0
 
 
+def margin(counts: Counter) -> float | None:
+    """Half the 95 % interval of the kill rate when only a random sample was run (normal
+    approximation, corrected for drawing without replacement); None when every mutant ran."""
+    population, judged = counts["mutants"], counts["mutants"] - counts["not-run"]
+    if not counts["not-run"] or judged < 2:
+        return None
+    rate = kill_rate(counts) / 100
+    correction = math.sqrt((population - judged) / (population - 1))
+    return 100 * 1.96 * math.sqrt(rate * (1 - rate) / judged) * correction
+
+
 def table(results: dict[str, dict[str, str]], area_paths: list[str]) -> tuple[list[str], dict[str, float]]:
     per_module: dict[str, Counter] = {}
     per_area: dict[str, Counter] = defaultdict(Counter)
@@ -83,7 +95,9 @@ def table(results: dict[str, dict[str, str]], area_paths: list[str]) -> tuple[li
 
     def row(name: str, counts: Counter) -> str:
         cells = "".join(f"{counts[column]:>10}" for column in COLUMNS)
-        return f"{name.ljust(width)}{cells}{kill_rate(counts):>10.1f}%"
+        plus_minus = margin(counts)
+        interval = f" ±{plus_minus:.1f}" if plus_minus is not None else ""
+        return f"{name.ljust(width)}{cells}{kill_rate(counts):>10.1f}%{interval}"
 
     for area in sorted(per_area):
         for source in sorted(s for s in per_module if area_of(s, area_paths) == area):
@@ -93,7 +107,10 @@ def table(results: dict[str, dict[str, str]], area_paths: list[str]) -> tuple[li
     total: Counter = sum(per_area.values(), Counter())
     lines.append(row("= everything", total))
     if total["not-run"]:
-        lines.append(f"{total['not-run']} mutants have not been run yet: the run was interrupted or is still going.")
+        lines.append(
+            f"{total['not-run']} mutants were not run (a sample, or an interrupted run): each rate is over the "
+            "mutants that ran, ± half its 95 % interval if they are a random sample."
+        )
     return lines, {area: kill_rate(counts) for area, counts in per_area.items()}
 
 

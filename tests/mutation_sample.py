@@ -1,0 +1,56 @@
+"""`make mutation SAMPLE=N`: mutmut on N mutants per area, drawn at random, instead of all of them.
+
+A full run tries every mutant (about 4,000 here, hours on a busy 2-core machine). A random sample of
+each area, the same for the same code and seed, estimates its kill rate within a few points (the
+report prints the 95 % interval) in a fraction of the time. Steps: mutmut makes every mutant and
+collects which tests reach which function (asked for a mutant that does not exist, it stops right
+after that with "nothing matches"), then runs only the sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mutation_report import area_of, areas, read_results  # noqa: E402
+
+PREPARE_ONLY = "prepare-only-no-such-mutant"
+
+
+def mutmut(root: Path, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).with_name("mutmut")), "run", *arguments], cwd=root)
+
+
+def sample(root: Path, per_area: int, seed: int) -> list[str]:
+    results = read_results(root)
+    area_paths = areas(root)
+    by_area: dict[str, list[str]] = {}
+    for source, outcomes in sorted(results.items()):
+        by_area.setdefault(area_of(source, area_paths), []).extend(sorted(outcomes))
+    rng = random.Random(seed)
+    return [name for area in sorted(by_area) for name in rng.sample(by_area[area], min(per_area, len(by_area[area])))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--per-area", type=int, required=True, help="mutants to run in each area")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--max-children", default="2")
+    parser.add_argument("--root", type=Path, default=Path.cwd())
+    options = parser.parse_args()
+
+    mutmut(options.root, "--max-children", options.max_children, PREPARE_ONLY)
+    if not read_results(options.root):
+        print("mutmut made no mutants; see its output above.", file=sys.stderr)
+        return 2
+    names = sample(options.root, options.per_area, options.seed)
+    print(f"running {len(names)} sampled mutants (seed {options.seed})", flush=True)
+    return mutmut(options.root, "--max-children", options.max_children, *names).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
