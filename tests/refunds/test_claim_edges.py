@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from helpcenter.roles import SUPERVISORS
+from outbox.models import OutgoingEmail
 from refunds.models import Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
 from tests.refunds.conftest import make_claim, member
-from tickets.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
