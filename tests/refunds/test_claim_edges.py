@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from helpcenter.roles import SUPERVISORS
 from outbox.models import OutgoingEmail
-from refunds.models import Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
+from refunds.models import REVIEWERS, Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
 from tests.refunds.conftest import make_claim, member
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +195,45 @@ def test_a_rule_changed_in_the_console_is_a_new_version_by_its_author(client, re
     # the claims still under review are re-assessed under the new rule; decisions and other reasons stay
     assert (open_claim.within_policy, waiting.within_policy) == (False, False)
     assert (decided.within_policy, other_reason.within_policy) == (True, True)
+
+
+def test_an_appeal_needs_a_reason_and_is_allowed_once(client, reviewer):
+    claim = make_claim()
+    claim.deny(reviewer, "중복 결제가 아닙니다.")
+    url = f"/ko/refunds/status/{claim.status_token()}/appeal/"
+
+    with pytest.raises(TransitionNotAllowed) as raised:
+        claim.appeal("  ")
+    assert str(raised.value) == in_korean("Please explain why the decision should change.")
+
+    response = client.post(
+        url,
+        {
+            "note": "명세서를 다시 첨부합니다.",
+            "files": [SimpleUploadedFile("명세서.png", PNG, content_type="image/png")],
+        },
+        follow=True,
+    )
+    claim.refresh_from_db()
+    assert (claim.status, claim.appealed) == ("submitted", True)
+    assert in_korean("Thank you. We sent your answer to the reviewers.") in response.content.decode()
+    appeal_event = claim.events.get(action="appeal")
+    evidence = Evidence.objects.get(claim=claim)
+    assert (evidence.event, evidence.size, evidence.filename) == (appeal_event, len(PNG), "명세서.png")
+
+    claim.deny(member("reviewer3", REVIEWERS), "다시 봐도 중복이 아닙니다.")
+    response = client.post(url, {"note": "한 번 더요"}, follow=True)
+    claim.refresh_from_db()
+    assert (claim.status, claim.events.filter(action="appeal").count()) == ("denied", 1)
+    assert in_korean("This claim has already been appealed once.") in response.content.decode()
+
+
+def test_the_link_resend_finds_the_claim_by_reference_and_address_in_any_case(client, claim):
+    def resend(reference: str, email: str) -> int:
+        client.post("/ko/refunds/find/", {"reference": reference, "email": email})
+        return OutgoingEmail.objects.filter(kind="refund-link").count()
+
+    assert resend(claim.reference, "someone-else@example.com") == 0
+    assert resend(claim.reference.lower(), "HONG@EXAMPLE.COM") == 1
+    mail = OutgoingEmail.objects.get(kind="refund-link")
+    assert mail.to == "hong@example.com" and claim.reference in mail.subject
