@@ -1,0 +1,75 @@
+"""Edges of reading incoming mail, function by function, with the exact text an agent would see."""
+
+from __future__ import annotations
+
+import pytest
+
+from tickets.mail.quotes import fold_quotes
+
+NEW = "환불 부탁드립니다.\n감사합니다."
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "-----Original Message-----\nFrom: 고객센터",
+        "------- 원본 메일 -------\n보낸 사람: 고객센터",
+        "-- 원본메시지 --\n예전 내용",
+        "On Tue, 24 Nov 2026 at 10:00, 고객센터 <help@example.com> wrote:\n> 문의 감사합니다.",
+        "2026년 11월 24일 (화) 오전 10:00, 고객센터 <help@example.com>님이 작성:\n> 문의 감사합니다.",
+        "2026. 11. 24. 오전 10:00, 고객센터 <help@example.com> 작성:\n> 문의 감사합니다.",
+        "On Tue, 24 Nov 2026 at 10:00, A Very Long Help Center Name\n<help@example.com> wrote:\n> 문의 감사합니다.",
+        "2026/11/24 오전 10:00, 고객센터\n<help@example.com> 님이 씀:\n> 예전",
+        "From: 고객센터 <help@example.com>\nSent: Tuesday, November 24, 2026 10:00 AM\nTo: 김민지\nSubject: RE: 환불",
+        "보낸 사람: 고객센터\n\n보낸 날짜: 2026년 11월 24일\n받는 사람: 김민지\n제목: 환불",
+        "*From:* 고객센터\n*Sent:* Tuesday\n*Subject:* 환불",
+        "-- \n김민지 드림\n010-0000-0000",
+    ],
+)
+def test_the_history_after_a_mark_is_folded_away(history):
+    assert fold_quotes(f"{NEW}\n\n{history}\n더 오래된 내용") == NEW
+
+
+def test_trailing_quoted_lines_and_rules_go_but_quotes_inside_the_text_stay():
+    text = f"> 인용 먼저\n{NEW}\n\n________________\n> 예전 내용\n>\n> 더 예전"
+    assert fold_quotes(text) == f"> 인용 먼저\n{NEW}"
+
+
+def test_a_from_line_without_a_header_block_is_the_customers_own_text():
+    text = f"{NEW}\nFrom: 서울에서 보냅니다\n오늘 결제했어요.\nSubject: 문의"
+    assert fold_quotes(text) == text
+
+
+def test_a_header_block_counts_only_the_six_lines_after_from():
+    far = f"{NEW}\nFrom: 고객센터\n" + "\n".join(["내용"] * 6) + "\nSent: 화요일\nTo: 김민지"
+    assert fold_quotes(far) == far
+    near = f"{NEW}\nFrom: 고객센터\n" + "\n".join(["내용"] * 4) + "\nSent: 화요일\nTo: 김민지"
+    assert fold_quotes(near) == NEW
+
+
+def test_one_field_after_from_is_not_a_header_block():
+    text = f"{NEW}\nFrom: 고객센터\nSubject: 환불"
+    assert fold_quotes(text) == text
+
+
+def test_a_forwarded_message_is_kept_whole():
+    text = "영수증 전달합니다.\n\n---------- Forwarded message ---------\nFrom: 결제 <pay@example.com>\nDate: 11월 24일\nTo: 김민지\n\n-- \n결제팀"
+    assert fold_quotes(text) == text
+    korean = "확인해 주세요\n-------- 전달된 메일 --------\n-----Original Message-----\n영수증"
+    assert fold_quotes(korean) == korean
+
+
+def test_a_message_that_is_all_history_is_kept_whole():
+    text = "On Tue, 24 Nov 2026 at 10:00, 고객센터 <help@example.com> wrote:\n> 문의 감사합니다."
+    assert fold_quotes(text) == text
+    assert fold_quotes("> 인용\n>\n") == "> 인용\n>\n"
+
+
+def test_lines_split_only_at_newlines():
+    text = "첫 줄\x0c둘째\u2028셋째\n-- \n서명"
+    assert fold_quotes(text) == "첫 줄\x0c둘째\u2028셋째"
+
+
+def test_a_signature_needs_its_trailing_space_and_a_date_needs_a_writer():
+    text = f"{NEW}\n--\n2026년 11월 24일에 결제했어요:\n그 다음 날 또 결제됐어요."
+    assert fold_quotes(text) == text
