@@ -73,3 +73,55 @@ def test_lines_split_only_at_newlines():
 def test_a_signature_needs_its_trailing_space_and_a_date_needs_a_writer():
     text = f"{NEW}\n--\n2026년 11월 24일에 결제했어요:\n그 다음 날 또 결제됐어요."
     assert fold_quotes(text) == text
+
+
+@pytest.mark.parametrize(
+    "html, text",
+    [
+        ("<p>안녕하세요</p><p>환불 부탁드립니다</p>", "안녕하세요\n\n환불 부탁드립니다"),
+        ("<div>첫 줄</div><div>둘째 줄</div>", "첫 줄\n둘째 줄"),
+        ("<div>위</div><div><br></div><div>아래</div>", "위\n\n아래"),
+        ("한 줄<br>두 줄<br/>세 줄", "한 줄\n두 줄\n세 줄"),
+        ("<p/>앞<p/>뒤", "앞\n\n뒤"),
+        ("<ul><li>하나</li><li>둘</li></ul>끝", "- 하나\n- 둘\n\n끝"),
+        ("<table><tr><td>금액</td><td>10,900원</td></tr></table>", "금액 10,900원"),
+        (
+            "본문<blockquote>예전 <b>내용</b><blockquote>더 예전</blockquote>다시</blockquote>끝",
+            "본문\n\n> 예전 내용\n\n> > 더 예전\n\n> 다시\n\n끝",
+        ),
+        ("<pre>  들여쓴\n    코드\r\n끝  </pre>뒤", "  들여쓴\n    코드\n끝\n\n뒤"),
+        ("<head><title>제목</title><style>p{}</style></head><body>보이는 글</body>", "보이는 글"),
+        ("앞<script>alert(1)</script><noscript>x</noscript>뒤", "앞뒤"),
+        ("앞<svg><title>숨김</title><svg>안</svg>여전히</svg>뒤", "앞뒤"),
+        ("앞<script/>뒤<br>", "앞뒤"),
+        ("<script>숨김<br/><p/></script>보임", "보임"),
+        ("보임</script>여전히", "보임여전히"),
+        ("<p>  여러   칸\t띄움&nbsp;&nbsp;끝 </p>", "여러 칸 띄움 끝"),
+        ("가&amp;나 &lt;태그&gt; &#54620;", "가&나 <태그> 한"),
+        ("<p>하나</p>\n\n\n<p></p><p></p><p>둘</p>", "하나\n\n둘"),
+        ('<p onclick="steal()">클릭</p>', "클릭"),
+        ("<h1>제목</h1>본문<hr>꼬리", "제목\n\n본문\n꼬리"),
+        ("<!DOCTYPE html><![if !supportLists]>목록<![endif]>", "목록"),
+        ("<td>칸</td><th>머리</th>", "칸 머리"),
+    ],
+)
+def test_html_bodies_read_as_an_agent_would_see_them(html, text):
+    from tickets.mail.html_text import html_to_text
+
+    assert html_to_text(html) == text
+
+
+@pytest.mark.parametrize(
+    "html, charset",
+    [
+        (b'<html><head><meta charset="euc-kr"></head>', "euc-kr"),
+        (b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=ks_c_5601-1987'>", "ks_c_5601-1987"),
+        (b"<meta content='text/html; charset = utf-8 '>", "utf-8"),
+        (b"<p>no declaration</p>", None),
+        (b" " * 4096 + b'<meta charset="euc-kr">', None),  # only the start of the body is looked at
+    ],
+)
+def test_an_html_body_names_its_own_charset(html, charset):
+    from tickets.mail.html_text import meta_charset
+
+    assert meta_charset(html) == charset
