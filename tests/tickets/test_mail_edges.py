@@ -125,3 +125,125 @@ def test_an_html_body_names_its_own_charset(html, charset):
     from tickets.mail.html_text import meta_charset
 
     assert meta_charset(html) == charset
+
+
+@pytest.mark.parametrize(
+    "label, codec",
+    [
+        (None, None),
+        ("", None),
+        (' "UTF-8" ', "utf-8"),
+        ("utf-8*ko", "utf-8"),
+        ("ks_c_5601-1987", "cp949"),
+        ("x-windows-949", "cp949"),
+        ("euc-kr", "cp949"),
+        ("korean", "cp949"),
+        ("latin1", "iso8859-1"),
+        ("unicode-escape", None),
+        ("idna", None),
+        ("no-such-charset", None),
+    ],
+)
+def test_charset_labels_name_the_codec_that_reads_them(label, codec):
+    from tickets.mail.charsets import codec_for
+
+    assert codec_for(label) == codec
+
+
+@pytest.mark.parametrize(
+    "data, declared, hint, text",
+    [
+        ("똠햏뷁".encode("cp949"), "ks_c_5601-1987", None, "똠햏뷁"),
+        ("똠 왔어요".encode("euc_kr"), "euc-kr", None, "똠 왔어요"),  # KS X 1001's eight-byte spelling
+        ("안녕하세요".encode("iso2022_kr"), None, None, "안녕하세요"),
+        ("한글".encode(), "iso-8859-1", None, "한글"),  # declared Latin-1, really UTF-8
+        ("café".encode("latin-1"), "iso-8859-1", None, "café"),
+        ("한글".encode("cp949"), "utf-8", None, "한글"),  # mislabelled: CP949 after UTF-8 fails
+        ("Привет".encode("koi8_r"), None, "koi8-r", "Привет"),
+        (b"YWJj", "base64", None, "YWJj"),  # a label naming a bytes or text transform never rewrites the text
+        (b"nop", "rot13", None, "nop"),
+        (b"\\uc548", "unicode-escape", None, "\\uc548"),
+        ("\ufeff안녕\x00하세요\x7f\t끝\n".encode(), "utf-8", None, "안녕하세요\t끝\n"),
+    ],
+)
+def test_text_is_decoded_as_the_sender_meant_it(data, declared, hint, text):
+    from tickets.mail.charsets import decode_text
+
+    assert decode_text(data, declared, hint) == text
+
+
+def test_undecodable_bytes_lose_as_little_as_possible():
+    from tickets.mail.charsets import decode_text
+
+    assert decode_text("한글".encode() + b"\xff", "utf-8") == "한글\ufffd"
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        ("=?UTF-8?B?7ZWc?= =?UTF-8?B?6riA?=", "한글"),
+        ("=?UTF-8?B?7ZU=?= =?UTF-8?B?nOq4gA==?=", "한글"),  # a character split across two words
+        ("=?utf-8?B?7ZU=?==?UTF-8?B?nOq4gA==?=", "한글"),
+        ("=?UTF-8?B?7ZWc?= =?EUC-KR?B?sds=?=", "한글"),
+        ("RE: =?UTF-8?Q?=ED=95=9C?= 문의", "RE: 한 문의"),
+        ("=?UTF-8?Q?a_b?=", "a b"),
+        ("=?UTF-8?B?7ZWc?= and =?UTF-8?B?6riA?= end", "한 and 글 end"),
+        ("no encoded words", "no encoded words"),
+    ],
+)
+def test_encoded_words_are_joined_then_decoded(value, text):
+    from tickets.mail.charsets import decode_encoded_words
+
+    assert decode_encoded_words(value) == text
+
+
+def test_headers_are_unfolded_and_raw_bytes_decoded():
+    from tickets.mail.charsets import header_text, unfold_header
+
+    assert unfold_header("first\r\n second\r\n\tthird") == "first second\tthird"
+    assert unfold_header("a\nb\rc") == "abc"
+    raw = "안녕 =?UTF-8?B?7ZWc6riA?=".encode("cp949").decode("ascii", "surrogateescape")
+    assert unfold_header(raw) == "안녕 =?UTF-8?B?7ZWc6riA?="
+    assert header_text(raw) == "안녕 한글"
+
+
+@pytest.mark.parametrize(
+    "value, main, params",
+    [
+        ('attachment; filename="a; b.pdf"', "attachment", {"filename": "a; b.pdf"}),
+        ("Application/PDF; name==?UTF-8?B?7ZWc6riA?=.pdf", "application/pdf", {"name": "한글.pdf"}),
+        ("attachment; filename*=UTF-8''%ED%95%9C%EA%B8%80.pdf", "attachment", {"filename": "한글.pdf"}),
+        (
+            "attachment; filename*1*=%9C%EA%B8%80; filename*0*=UTF-8''%ED%95; filename*2=.pdf",
+            "attachment",
+            {"filename": "한글.pdf"},
+        ),
+        ("attachment; filename*=utf-8'ko'%ED%95%9C.txt", "attachment", {"filename": "한.txt"}),
+        ('attachment; filename="say \\"hi\\".txt"', "attachment", {"filename": 'say "hi".txt'}),
+        ('attachment; filename="open.txt', "attachment", {"filename": "open.txt"}),
+        ("text/plain; Name=a; name=b; CHARSET=utf-8", "text/plain", {"name": "a", "charset": "utf-8"}),
+        ("attachment; filename=plain.txt; filename*=UTF-8''%ED%95%9C.txt", "attachment", {"filename": "한.txt"}),
+        ('inline; filename*0="two words"; filename*1=" and more"', "inline", {"filename": "two words and more"}),
+    ],
+)
+def test_content_type_parameters_are_read_in_every_spelling(value, main, params):
+    from tickets.mail.charsets import header_params
+
+    assert header_params(value) == (main, params)
+
+
+@pytest.mark.parametrize(
+    "data, decoded",
+    [
+        (b"7ZWc\r\n6riA", "한글".encode()),
+        (b"YWI=Y2Q=", b"abcd"),  # two blocks encoded separately, each padded
+        (b"YWI", b"ab"),
+        (b"YW*I=", b"ab"),
+        (b"YWJjZ", b"abc"),  # a lone trailing character holds no whole byte
+        (b"", b""),
+    ],
+)
+def test_base64_is_read_as_real_mail_sends_it(data, decoded):
+    from tickets.mail.charsets import lenient_base64
+
+    assert lenient_base64(data) == decoded
