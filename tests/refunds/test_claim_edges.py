@@ -171,23 +171,24 @@ def test_the_overdue_filter_lists_exactly_the_overdue_claims(client, reviewer):
 
 
 def test_a_rule_changed_in_the_console_is_a_new_version_by_its_author(client, reviewer):
-    rule = PolicyRule.objects.filter(reason="duplicate_charge").order_by("-version").first()
-    open_claim = make_claim(email="open@example.com")
-    waiting = waiting_since(1, reviewer, email="wait@example.com")
-    decided = make_claim(email="done@example.com")
+    rule = PolicyRule.objects.filter(reason="service_unavailable").order_by("-version").first()
+    outage = {"reason": "service_unavailable"}
+    open_claim = make_claim(email="open@example.com", **outage)
+    waiting = waiting_since(1, reviewer, email="wait@example.com", **outage)
+    decided = make_claim(email="done@example.com", **outage)
     decided.approve(reviewer, "확인")
-    other_reason = make_claim(email="svc@example.com", reason="service_unavailable")
+    other_reason = make_claim(email="other@example.com", reason="withdrawal_within_7_days")
     assert open_claim.within_policy is waiting.within_policy is decided.within_policy is True
-    change = {"reason": "duplicate_charge", "max_days_since_charge": "180", "hint_ko": rule.hint_ko, "hint_en": ""}
+    change = {"reason": "service_unavailable", "max_days_since_charge": "30", "hint_ko": rule.hint_ko, "hint_en": ""}
     url = f"/admin/refunds/policyrule/{rule.pk}/change/"
     client.force_login(reviewer)  # reviewers apply the policy; supervisors change it
     assert client.post(url, change).status_code == 403
-    assert PolicyRule.objects.filter(reason="duplicate_charge").count() == 1
+    assert PolicyRule.objects.filter(reason="service_unavailable").count() == 1
     supervisor = member("supervisor", SUPERVISORS)
     client.force_login(supervisor)
-    response = client.post(url, change)  # "eligible" unticked: duplicate charges are no longer refunded
+    response = client.post(url, change)  # "eligible" unticked: outages are no longer refunded
     assert response.status_code == 302
-    versions = list(PolicyRule.objects.filter(reason="duplicate_charge").order_by("version"))
+    versions = list(PolicyRule.objects.filter(reason="service_unavailable").order_by("version"))
     assert [(v.version, v.eligible) for v in versions] == [(rule.version, True), (rule.version + 1, False)]
     assert versions[-1].created_by == supervisor and versions[0].created_by is None
     for claim in (open_claim, waiting, decided, other_reason):
