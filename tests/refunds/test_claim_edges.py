@@ -238,3 +238,24 @@ def test_the_link_resend_finds_the_claim_by_reference_and_address_in_any_case(cl
     assert resend(claim.reference.lower(), "HONG@EXAMPLE.COM") == 1
     mail = OutgoingEmail.objects.get(kind="refund-link")
     assert mail.to == "hong@example.com" and claim.reference in mail.subject
+
+
+def test_the_starting_rules_are_made_once_for_each_reason_that_has_none():
+    from refunds.policy import DEFAULT_RULES
+    from refunds.setup import ensure_policy_rules
+
+    PolicyRule.objects.exclude(reason="other").delete()
+    kept = PolicyRule.objects.get(reason="other")
+    ensure_policy_rules()
+    ensure_policy_rules()  # it runs after every migrate: nothing doubles
+    rules = {rule.reason: rule for rule in PolicyRule.objects.all()}
+    assert sorted(rules) == sorted(DEFAULT_RULES)
+    assert rules["other"] == kept
+    outage = rules["service_unavailable"]
+    assert (outage.version, outage.eligible, outage.max_days_since_charge, outage.evidence_required) == (
+        1,
+        True,
+        30,
+        False,
+    )
+    assert outage.hint_en == DEFAULT_RULES["service_unavailable"]["hint_en"]
