@@ -44,8 +44,9 @@ def main() -> int:
     options = parser.parse_args()
 
     mutmut(options.root, "--max-children", options.max_children, PREPARE_ONLY)
-    if not read_results(options.root):
-        print("mutmut made no mutants; see its output above.", file=sys.stderr)
+    # mutmut writes its stats only when the whole suite passed under it.
+    if not read_results(options.root) or not (options.root / "mutants" / "mutmut-stats.json").exists():
+        print("mutmut made no mutants or the tests failed under it; see its output above.", file=sys.stderr)
         return 2
     names = sample(options.root, options.per_area, options.seed)
     print(f"running {len(names)} sampled mutants (seed {options.seed})", flush=True)
