@@ -247,3 +247,151 @@ def test_base64_is_read_as_real_mail_sends_it(data, decoded):
     from tickets.mail.charsets import lenient_base64
 
     assert lenient_base64(data) == decoded
+
+
+def mail(headers: str, body: str = "본문입니다.", **extra: str) -> bytes:
+    head = "From: 김민지 <minji@example.com>\nTo: help@example.com\nSubject: 문의\n" + headers
+    return (head.strip("\n") + "\nContent-Type: text/plain; charset=utf-8\n\n" + body).encode()
+
+
+def parsed(headers: str = "", body: str = "본문입니다."):
+    from tickets.mail.parse import parse_email
+
+    return parse_email(mail(headers, body))
+
+
+@pytest.mark.parametrize(
+    "header, name, address",
+    [
+        ("From: =?UTF-8?B?6rmA66+87KeA?= <Minji@Example.COM>", "김민지", "minji@example.com"),
+        ('From: "Kim, Minji" <minji@example.com>', "Kim, Minji", "minji@example.com"),
+        ("From: 홍길동 hong@naver.com", "", "hong@naver.com"),
+        ("From: minji@example.com, other@example.com", "", "minji@example.com"),
+        ("From: '  김   민지 ' <minji@example.com>", "김 민지", "minji@example.com"),
+    ],
+)
+def test_the_sender_is_read_in_every_spelling(header, name, address):
+    from tickets.mail.parse import parse_email
+
+    raw = mail("").replace(b"From: \xea\xb9\x80\xeb\xaf\xbc\xec\xa7\x80 <minji@example.com>", header.encode())
+    result = parse_email(raw)
+    assert (result.from_name, result.from_address) == (name, address)
+
+
+@pytest.mark.parametrize("header", ["From: nobody", "From: <>", "From: 김민지 <minji at example.com>"])
+def test_mail_without_a_sender_address_is_not_an_email(header):
+    from tickets.mail.parse import NotAnEmail, parse_email
+
+    raw = mail("").replace(b"From: \xea\xb9\x80\xeb\xaf\xbc\xec\xa7\x80 <minji@example.com>", header.encode())
+    with pytest.raises(NotAnEmail) as raised:
+        parse_email(raw)
+    assert str(raised.value) == "no sender address: the From header is missing or has no address with an @"
+
+
+def test_a_sender_address_too_long_to_answer_is_not_an_email():
+    from tickets.mail.parse import NotAnEmail, parse_email
+
+    long_address = "a" * 250 + "@example.com"
+    raw = mail("").replace(b"minji@example.com", long_address.encode())
+    with pytest.raises(NotAnEmail) as raised:
+        parse_email(raw)
+    assert str(raised.value) == "sender address longer than 254 characters"
+
+
+def test_recipients_are_to_and_cc_once_each_in_order():
+    result = parsed("Cc: Help <HELP@example.com>, 이서준 <seojun@example.com>, seojun@example.com")
+    assert result.to == ["help@example.com", "seojun@example.com"]
+
+
+def test_message_ids_are_kept_whole_once_each_and_junk_is_dropped():
+    long_id = "x" * 251 + "@example.com"
+    result = parsed(
+        "Message-ID: <abc@mail.example.com>\n"
+        "In-Reply-To: ref@example.com\n"
+        f"References: <one@example.com> <two\n @example.com> <one@example.com> <> <{long_id}>\n"
+    )
+    assert result.message_id == "<abc@mail.example.com>"
+    assert result.in_reply_to == ["<ref@example.com>"]  # brackets dropped by the client
+    assert result.references == ["<one@example.com>", "<two@example.com>"]
+    assert parsed("").message_id == ""
+
+
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("Date: Tue, 24 Nov 2026 10:11:58 +0900", "2026-11-24T10:11:58+09:00"),
+        ("Date: Tue, 24 Nov 2026 10:11:58 KST", "2026-11-24T10:11:58+09:00"),
+        ("Date: Tue, 24 Nov 2026 01:11:58 -0000", "2026-11-24T01:11:58+00:00"),
+        ("Date: yesterday evening", None),
+        ("", None),
+    ],
+)
+def test_the_date_is_read_with_korean_servers_zone_names(header, expected):
+    date = parsed(header).date
+    assert (date.isoformat() if date else None) == expected
+
+
+def test_the_subject_is_decoded_on_one_line():
+    from tickets.mail.parse import parse_email
+
+    raw = mail("").replace("Subject: 문의".encode(), "Subject: =?UTF-8?B?7ZWc6riA?=\n  문의\t드립니다".encode())
+    assert parse_email(raw).subject == "한글 문의 드립니다"
+
+
+@pytest.mark.parametrize(
+    "headers, auto, bounce, reason",
+    [
+        ("Auto-Submitted: auto-replied; owner-email=x@example.com", True, False, "Auto-Submitted: auto-replied"),
+        ("Auto-Submitted: No", False, False, ""),
+        ("X-Autoreply: yes", True, False, "X-Autoreply header present"),
+        ("X-Autorespond: 1", True, False, "X-Autorespond header present"),
+        ("X-Autoreply: no", False, False, ""),
+        ("X-Autorespond: false", False, False, ""),
+        ("Precedence: Bulk", True, False, "Precedence: bulk"),
+        ("Precedence: first-class", False, False, ""),
+        ("List-Id: <news.example.com>", True, False, "mailing-list mail (List-Id or List-Unsubscribe)"),
+        ("List-Unsubscribe: <mailto:off@example.com>", True, False, "mailing-list mail (List-Id or List-Unsubscribe)"),
+        ("X-Auto-Response-Suppress: All", False, False, ""),
+        ("Return-Path: < >", False, True, "empty Return-Path (<>)"),
+        ("Return-Path: <>\nAuto-Submitted: auto-replied", True, False, "Auto-Submitted: auto-replied"),
+        ("Return-Path: <minji@example.com>", False, False, ""),
+    ],
+)
+def test_mail_written_by_a_program_is_recognised_and_says_why(headers, auto, bounce, reason):
+    result = parsed(headers)
+    assert (result.is_auto_reply, result.is_bounce, result.auto_reason) == (auto, bounce, reason)
+
+
+@pytest.mark.parametrize(
+    "sender, subject, bounce",
+    [
+        ("MAILER-DAEMON@mail.example.com", "Undelivered Mail Returned to Sender", True),
+        ("postmaster@example.com", "메일 발송 실패 안내", True),
+        ("postmaster@example.com", "Question about my plan", False),
+        ("minji@example.com", "Undelivered Mail Returned to Sender", False),
+    ],
+)
+def test_a_bounce_is_a_notice_from_the_mail_system(sender, subject, bounce):
+    from tickets.mail.parse import parse_email
+
+    raw = (
+        mail("")
+        .replace(b"minji@example.com", sender.encode())
+        .replace("Subject: 문의".encode(), f"Subject: {subject}".encode())
+    )
+    result = parse_email(raw)
+    assert result.is_bounce is bounce
+    assert result.auto_reason == (f"bounce notice from {sender.lower()}" if bounce else "")
+
+
+def test_a_delivery_status_report_is_a_bounce():
+    from tickets.mail.parse import parse_email
+
+    raw = (
+        b"From: mail@example.com\nTo: help@example.com\nSubject: x\n"
+        b'Content-Type: multipart/report; report-type="Delivery-Status"; boundary=b\n\n'
+        b"--b\nContent-Type: text/plain\n\nfailed\n--b\nContent-Type: message/delivery-status\n\nStatus: 5.0.0\n--b--\n"
+    )
+    assert (parse_email(raw).is_bounce, parse_email(raw).auto_reason) == (True, "delivery-status report")
+    nested = raw.replace(b'multipart/report; report-type="Delivery-Status"', b"multipart/mixed")
+    assert (parse_email(nested).is_bounce, parse_email(nested).auto_reason) == (True, "contains a delivery-status part")
