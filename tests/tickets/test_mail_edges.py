@@ -395,3 +395,113 @@ def test_a_delivery_status_report_is_a_bounce():
     assert (parse_email(raw).is_bounce, parse_email(raw).auto_reason) == (True, "delivery-status report")
     nested = raw.replace(b'multipart/report; report-type="Delivery-Status"', b"multipart/mixed")
     assert (parse_email(nested).is_bounce, parse_email(nested).auto_reason) == (True, "contains a delivery-status part")
+
+
+def multipart(*parts: str, kind: str = "mixed") -> bytes:
+    head = (
+        f'From: minji@example.com\nTo: help@example.com\nSubject: x\nContent-Type: multipart/{kind}; boundary="b"\n\n'
+    )
+    return (head + "".join(f"--b\n{part}\n" for part in parts) + "--b--\n").encode()
+
+
+def test_attachment_names_lose_their_folders_and_unnamed_ones_get_a_numbered_name():
+    from tickets.mail.parse import parse_email
+
+    result = parse_email(
+        multipart(
+            "Content-Type: text/plain; charset=utf-8\n\n첨부합니다",
+            'Content-Type: application/pdf\nContent-Disposition: attachment; filename="C:\\\\Users\\\\홍길동\\\\영수증.pdf"\n\n%PDF',
+            'Content-Type: text/plain; name="../../etc/passwd"\n\nroot',
+            "Content-Type: image/jpeg\nContent-Disposition: attachment\n\nJPEG",
+            'Content-Type: application/octet-stream; name=".."\n\nbytes',
+            "Content-Type: text/csv\nContent-Disposition: attachment\n\na,b",
+            "Content-Type: application/x-unknown-thing\n\n??",
+            'Content-Type: application/pdf; name="  두   칸.pdf "\n\n%PDF',
+        )
+    )
+    assert result.text == "첨부합니다"
+    assert [(a.filename, a.content_type) for a in result.attachments] == [
+        ("영수증.pdf", "application/pdf"),
+        ("passwd", "text/plain"),
+        ("attachment-3.jpg", "image/jpeg"),
+        ("attachment-4.bin", "application/octet-stream"),
+        ("attachment-5.csv", "text/csv"),
+        ("attachment-6.bin", "application/x-unknown-thing"),
+        ("두 칸.pdf", "application/pdf"),
+    ]
+    assert result.attachments[0].data == b"%PDF"
+
+
+def test_the_plain_alternative_is_read_unless_it_is_empty():
+    from tickets.mail.parse import parse_email
+
+    both = multipart(
+        "Content-Type: text/plain; charset=utf-8\n\n평문입니다",
+        "Content-Type: text/html; charset=utf-8\n\n<p>HTML입니다</p>",
+        kind="alternative",
+    )
+    assert parse_email(both).text == "평문입니다"
+    empty_plain = multipart(
+        "Content-Type: text/plain; charset=utf-8\n\n   ",
+        "Content-Type: text/html; charset=utf-8\n\n<p>HTML입니다</p>",
+        "Content-Type: text/calendar\n\nBEGIN:VCALENDAR",
+        kind="alternative",
+    )
+    result = parse_email(empty_plain)
+    assert result.text == "HTML입니다"
+    # Outlook's invitation alternative is no body, but the agent can still open it
+    assert [(a.filename, a.content_type) for a in result.attachments] == [("attachment-1.txt", "text/calendar")]
+
+
+def test_html_is_the_body_only_when_no_plain_text_came():
+    from tickets.mail.parse import parse_email
+
+    result = parse_email(
+        multipart(
+            "Content-Type: text/html; charset=utf-8\n\n<p>첫째</p>",
+            "Content-Type: text/plain; charset=utf-8\n\n둘째\r\n줄",
+            "Content-Type: text/plain; charset=utf-8\n\n\n셋째\n\n",
+        )
+    )
+    assert result.text == "둘째\n줄\n\n셋째"
+
+
+def test_an_html_body_without_a_mime_charset_uses_its_meta_charset():
+    from tickets.mail.parse import parse_email
+
+    head = b"From: minji@example.com\nTo: help@example.com\nSubject: x\nContent-Type: text/html\n\n"
+    raw = head + '<meta charset="euc-kr"><p>똠방각하</p>'.encode("cp949")
+    assert parse_email(raw).text == "똠방각하"
+
+
+def test_signatures_and_delivery_status_are_not_files_for_the_agent():
+    from tickets.mail.parse import parse_email
+
+    signed = multipart(
+        "Content-Type: text/plain; charset=utf-8\n\n서명된 메일",
+        'Content-Type: application/pkcs7-signature; name="smime.p7s"\n\nSIG',
+        kind="signed",
+    )
+    result = parse_email(signed)
+    assert (result.text, result.attachments) == ("서명된 메일", [])
+
+
+def test_a_forwarded_message_is_kept_as_an_eml_file():
+    from tickets.mail.parse import parse_email
+
+    result = parse_email(
+        multipart(
+            "Content-Type: text/plain; charset=utf-8\n\n영수증 전달",
+            "Content-Type: message/rfc822\n\nFrom: pay@example.com\nSubject: receipt\n\nPaid.",
+        )
+    )
+    (attachment,) = result.attachments
+    assert (attachment.filename, attachment.content_type) == ("attachment-1.eml", "message/rfc822")
+    assert attachment.data == b"From: pay@example.com\r\nSubject: receipt\r\n\r\nPaid."
+
+
+def test_base64_bodies_with_noise_are_still_read():
+    from tickets.mail.parse import parse_email
+
+    head = b"From: minji@example.com\nTo: help@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+    assert parse_email(head + b"7ZWc6riA!!\n=\n").text == "한글"
