@@ -71,11 +71,22 @@ def forget_synonyms() -> None:
     cache.delete(_SYNONYM_CACHE_KEY)
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# One compiled pattern per Latin phrase of the lexicon: with hundreds of synonyms, `re`'s own cache
+# (512 patterns) would recompile them on every query.
+_LATIN_PHRASES: dict[str, re.Pattern[str]] = {}
+
+
 def _mentions(query: str, phrase: str) -> bool:
-    if re.search(r"[\uac00-\ud7a3]", phrase):
-        # Korean is matched inside words: 비번찾기 mentions 비번.
-        return phrase in query or phrase.replace(" ", "") in query.replace(" ", "")
-    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", query) is not None
+    if _HANGUL.search(phrase):
+        # Korean is matched inside words and across spaces: 비번찾기 and 비번 찾기 both mention 비번.
+        return phrase.replace(" ", "") in query.replace(" ", "")
+    pattern = _LATIN_PHRASES.get(phrase)
+    if pattern is None:
+        if len(_LATIN_PHRASES) > 20_000:  # phrases of deleted synonyms; start again
+            _LATIN_PHRASES.clear()
+        pattern = _LATIN_PHRASES[phrase] = re.compile(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])")
+    return pattern.search(query) is not None
 
 
 def _weight_of(term: str, weight: float) -> float:
