@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 
-import holidays
 from django.utils import timezone
 
 from faq.models import ContactChannel
+from helpcenter.businesstime import is_holiday
 
 _RANGE = re.compile(r"(\d{1,2}):(\d{2})\s*[-–~〜]\s*(\d{1,2}):(\d{2})")
 _WEEKDAYS = ("weekday", "평일", "mon-fri", "월-금", "월~금")
@@ -28,7 +28,8 @@ def open_in(hours: str, now: datetime) -> bool:
     """Whether hours written like the contact channels' are open at this local time."""
     text = hours.lower()
     day = now.date()
-    is_workday = day.weekday() < 5 and day not in holidays.KR(years=day.year)
+    # The holiday calendar is the help center's own (built once per year), as for SLA times.
+    is_workday = day.weekday() < 5 and not is_holiday(day)
     if any(word in text for word in _WEEKDAYS) and not is_workday:
         return False
     if any(word in text for word in _WEEKENDS) and not any(word in text for word in _WEEKDAYS) and is_workday:
@@ -42,8 +43,8 @@ def open_in(hours: str, now: datetime) -> bool:
     return start <= now.time() < end
 
 
-def chat_is_open(now: datetime | None = None) -> bool:
-    channel = chat_channel()
+def chat_is_open(now: datetime | None = None, channel: ContactChannel | None = None) -> bool:
+    channel = channel or chat_channel()
     if channel is None:
         return False
     hours = channel.hours_en or channel.hours_ko

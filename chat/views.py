@@ -44,7 +44,7 @@ def status(request: HttpRequest) -> JsonResponse:
     resumable = chat is not None and (chat.state != Chat.State.ENDED or chat.rating is None)
     return JsonResponse(
         {
-            "open": chat_is_open(),
+            "open": chat_is_open(channel=channel),
             "hours": channel.hours if channel else "",
             **summary,
             "chat": chat_payload(chat) if resumable else None,
