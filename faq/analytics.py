@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from faq.models import Article, ArticleTranslation, SearchQueryStat, Synonym
 from faq.search import normalise, search
-from helpcenter.korean import FINALS, INITIALS, MEDIALS, SYLLABLE_FIRST, SYLLABLE_LAST, strip_particle
+from helpcenter.korean import strip_particle, to_jamo
 
 CANDIDATES_PER_QUERY = 3
 WORDS_PER_CANDIDATE = 4
@@ -67,18 +67,6 @@ class Candidate:
     because: str = ""  # "results" (shown but not opened) or the article word the query resembles
 
 
-def _jamo(text: str) -> str:
-    letters = []
-    for char in text:
-        code = ord(char)
-        if SYLLABLE_FIRST <= code <= SYLLABLE_LAST:
-            index = code - SYLLABLE_FIRST
-            letters += [INITIALS[index // 588], MEDIALS[(index % 588) // 28], FINALS[index % 28]]
-        else:
-            letters.append(char)
-    return "".join(letters)
-
-
 def _same_script(word: str, query: str) -> bool:
     return bool(_HANGUL.search(word)) == bool(_HANGUL.search(query))
 
@@ -118,12 +106,12 @@ class Vocabulary:
         return sorted(((article.pk, translation.title) for article, translation in self.articles), key=lambda c: c[1])
 
     def resembling(self, query: str, limit: int) -> list[Candidate]:
-        typed_words = [_jamo(strip_particle(word)) for word in query.split()]
+        typed_words = [to_jamo(strip_particle(word)) for word in query.split()]
         best: dict[int, tuple[float, str, Article, ArticleTranslation]] = {}
         for article, translation in self.articles:
             tags = {tag.name.lower() for tag in article.tags.all()}
             for word in mappable_words(article, translation, query):
-                matcher = difflib.SequenceMatcher(None, "", _jamo(word))  # b is the side difflib caches
+                matcher = difflib.SequenceMatcher(None, "", to_jamo(word))  # b is the side difflib caches
                 for typed in typed_words:
                     matcher.set_seq1(typed)
                     if matcher.real_quick_ratio() < NEAR_WORD_RATIO or matcher.quick_ratio() < NEAR_WORD_RATIO:

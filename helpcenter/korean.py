@@ -124,7 +124,8 @@ def is_initials_query(text: str) -> bool:
     return len(compact) >= 2 and bool(INITIALS_ONLY.match(compact))
 
 
-def _compose(initial: str, medial: str, final: str = "") -> str:
+def compose(initial: str, medial: str, final: str = "") -> str:
+    """The syllable of these jamo: compose("ㅎ", "ㅘ", "ㄴ") → 환."""
     return chr(SYLLABLE_FIRST + (INITIALS.index(initial) * 21 + MEDIALS.index(medial)) * 28 + FINALS.index(final))
 
 
@@ -157,7 +158,7 @@ def from_english_keyboard(text: str) -> str | None:
     def flush() -> None:
         nonlocal initial, medial, final, complete
         if initial and medial:
-            out.append(_compose(initial, medial, final))
+            out.append(compose(initial, medial, final))
         elif initial or medial:
             out.append(initial or medial)
             complete = False
@@ -236,11 +237,6 @@ def decompose(syllable: str) -> tuple[str, str, str] | None:
         return None
     code = ord(syllable) - SYLLABLE_FIRST
     return INITIALS[code // 588], MEDIALS[(code % 588) // 28], FINALS[code % 28]
-
-
-def compose(initial: str, medial: str, final: str = "") -> str:
-    """The syllable of these jamo: compose("ㅎ", "ㅘ", "ㄴ") → 환."""
-    return _compose(initial, medial, final)
 
 
 def to_jamo(text: str) -> str:
