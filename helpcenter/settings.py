@@ -6,9 +6,11 @@ for a laptop: debug off unless asked for, a SQLite file beside manage.py, mail p
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
 from csp.constants import NONCE as CSP_NONCE
@@ -55,6 +57,39 @@ def envint(name: str, default: int, *old_names: str) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def object_storage(url: str) -> dict:
+    """The STORAGES entry for MEDIA_STORAGE_URL, e.g. s3://bucket/prefix?region=ap-northeast-2.
+
+    Only S3 and S3-compatible services (endpoint=…) are understood; anything else stops the server,
+    for a misspelt URL must not quietly leave uploads on one machine's disk behind a load balancer.
+    Credentials come from the usual AWS variables or the instance role, never from the URL, so
+    they do not end up in process listings and logs.
+    """
+    parsed = urlsplit(url)
+    if parsed.scheme != "s3" or not parsed.netloc:
+        raise ImproperlyConfigured(f"MEDIA_STORAGE_URL={url!r}: use s3://bucket[/prefix][?region=…&endpoint=…].")
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    unknown = set(query) - {"region", "endpoint"}
+    if unknown:
+        raise ImproperlyConfigured(f"MEDIA_STORAGE_URL: unknown option(s) {', '.join(sorted(unknown))}.")
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL needs django-storages: pip install 'helpcenter[s3]'.")
+    options = {
+        "bucket_name": parsed.netloc,
+        "location": parsed.path.strip("/"),
+        # Private objects: attachments are only ever served by the views that check who asks.
+        "default_acl": "private",
+        "querystring_auth": True,
+        # Two customers uploading "receipt.png" must get two files, never one over the other.
+        "file_overwrite": False,
+    }
+    if query.get("region"):
+        options["region_name"] = query["region"]
+    if query.get("endpoint"):
+        options["endpoint_url"] = query["endpoint"]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -236,8 +271,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 
+# Uploads go to MEDIA_ROOT, or to object storage when MEDIA_STORAGE_URL is set (docs/deploy.md):
+# with several app servers every one of them must see the same files.
+MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "").strip()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": object_storage(MEDIA_STORAGE_URL)
+    if MEDIA_STORAGE_URL
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed files in production; the plain storage when debugging so that a fresh
     # checkout works before collectstatic has ever run.
     "staticfiles": {
