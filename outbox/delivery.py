@@ -16,6 +16,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -118,12 +119,18 @@ def record_failure(email: OutgoingEmail, error: Exception) -> None:
     record(email, **fields)
 
 
-def send_due(limit: int = 50) -> tuple[int, int]:
-    """Send what is due now; returns (sent, failed attempts). Safe to run in several workers."""
+def send_due(limit: int = 50, stopping: Callable[[], bool] = lambda: False) -> tuple[int, int]:
+    """Send what is due now; returns (sent, failed attempts). Safe to run in several workers.
+
+    `stopping` is asked before each claim: a worker told to stop finishes the message in hand and
+    records it, rather than dying between the SMTP answer and the record (which would resend it).
+    """
     sent = failed = 0
     worker = worker_name()
     mail_connection = get_connection(fail_silently=False)
     for _ in range(limit):
+        if stopping():
+            break
         email = claim_next(worker)
         if email is None:
             break

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 import time
 
 from django.core.management.base import BaseCommand
@@ -17,15 +18,27 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0)
 
     def handle(self, *args, loop: bool = False, interval: float = 5.0, **options):
-        while True:
+        stopping = False
+
+        def stop(signum, frame):  # SIGTERM/Ctrl-C: finish and record the message in hand, then leave
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping:
             try:
-                sent, failed = send_due()
+                sent, failed = send_due(stopping=lambda: stopping)
             except DatabaseError as error:  # the database is away for a moment: wait, do not die
                 self.stderr.write(f"database unavailable: {error}")
                 connection.close()  # the next round opens a fresh connection
                 sent = failed = 0
             if sent or failed or not loop:
                 self.stdout.write(f"sent {sent}, failed {failed}")
+                self.stdout.flush()
             if not loop:
                 return
-            time.sleep(interval)
+            deadline = time.monotonic() + interval
+            while not stopping and time.monotonic() < deadline:
+                time.sleep(min(0.2, interval))
+        self.stdout.write("stopped")
