@@ -20,10 +20,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from helpcenter.asgi_limits import RequestBodyLimit  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": RequestBodyLimit(django_application),
         # Only pages of this site may open a socket (its Origin is one of ALLOWED_HOSTS): another site
         # cannot ride on an agent's admin session. Agents are recognised by that session cookie.
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
