@@ -71,8 +71,8 @@ def test_an_agent_sees_every_ticket_and_chat_of_the_address_in_any_case(client, 
     first, second = (item.reference for item in customer["tickets"])
     assert rows(page, "ticket") == [chat_ticket, second, first]
     assert rows(page, "chat") == [chat_ticket]
-    assert '<h2 id="tickets-heading">티켓 3건</h2>' in page
-    assert '<li data-satisfaction="survey">티켓 설문: 5점 만점에 5.0점 (답변 1건)</li>' in page
+    assert '<h2 id="tickets-heading">문의 3건</h2>' in page
+    assert '<li data-satisfaction="survey">문의 만족도 설문: 5점 만점에 5.0점 (답변 1건)</li>' in page
     assert '<li data-satisfaction="chat">채팅 평가: 5점 만점에 4.0점 (평가 1건)</li>' in page
     # An agent reads claims too (the claim page shows their tickets); the reviewers decide them.
     assert rows(page, "claim") == [customer["claim"].reference]
@@ -167,7 +167,7 @@ def test_queries_do_not_grow_with_the_customers_history_and_pages_are_cut(client
     assert few == lots
     assert len(rows(page, "ticket")) == ROWS_PER_PAGE
     assert len(timeline(page)) == EVENTS_PER_PAGE
-    assert "티켓 44건" in page  # 3 + 40 + the chat's
+    assert "문의 44건" in page  # 3 + 40 + the chat's
     older, second_page = page_queries(client, tickets=3)
     assert older == lots
     assert len(rows(second_page, "ticket")) == 44 - 2 * ROWS_PER_PAGE
