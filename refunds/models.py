@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -258,6 +258,8 @@ class RefundClaim(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("refund claim")
         verbose_name_plural = _("refund claims")
+        # The customer page matches addresses case-insensitively (email__iexact).
+        indexes = [models.Index(Upper("email"), name="refunds_claim_email_upper")]
         constraints = [
             # The open-duplicate rule is the database's to keep: a check before the insert lets two
             # requests posted at the same moment both through.
