@@ -7,17 +7,26 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chat.admin import ChatAdmin
+from chat.models import Chat
+from console.counting import model_admin_for
+from console.customers import customer_page_url
 from console.models import SavedView, clean_querystring
 from console.pagination import EstimatedCountPaginator
 from console.queues import QueueFilter
 from console.views import views_for
+from faq.models import Article
+from refunds.admin import RefundClaimAdmin
+from refunds.models import RefundClaim
 from tickets.admin import TicketAdmin
 from tickets.models import Ticket
 
@@ -107,6 +116,72 @@ class ConsoleTicketAdmin(TicketAdmin):
         text = _("in %(time)s") % {"time": timeuntil(due, now, depth=1)}
         return format_html('<span class="console-due" title="{}">{}</span>', exact, text)
 
+    # --- the ticket page's links across the apps ------------------------------------------------
+    # The readonly fields below get only the ticket; what this person may do is noted on the very
+    # instance the page renders (get_object has the request), never on the shared ModelAdmin.
+
+    change_form_template = "admin/console/ticket_change_form.html"
+
+    def get_object(self, request, object_id, from_field=None):
+        ticket = super().get_object(request, object_id, from_field)
+        if ticket is not None:
+            ticket.console_may_file_claim = request.user.has_perm("refunds.add_refundclaim")
+            ticket.console_may_draft_faq = model_admin_for(Article).has_add_permission(request)
+            ticket.console_may_link_faq = request.user.has_perm("faq.view_article")
+        return ticket
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "customer_links", "faq_link_search"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        shown = []
+        for name, options in fieldsets:
+            fields = list(options["fields"])
+            if name is None:
+                fields.append("customer_links")
+            elif "reply" in fields:
+                fields.insert(fields.index("reply") + 1, "faq_link_search")
+            shown.append((name, {**options, "fields": fields}))
+        return shown
+
+    @admin.display(description=gettext_lazy("customer"))
+    def customer_links(self, obj: Ticket) -> str:
+        links = [
+            format_html(
+                '<a class="button" href="{}" data-customer-page>{}</a>',
+                customer_page_url(obj.requester_email),
+                _("Everything from %(email)s") % {"email": obj.requester_email},
+            )
+        ]
+        if getattr(obj, "console_may_file_claim", False):
+            links.append(
+                format_html(
+                    '<a class="button" href="{}?{}" data-open-claim>{}</a>',
+                    reverse("admin:refunds_refundclaim_add"),
+                    urlencode({"ticket": obj.pk}),
+                    _("Open a refund claim"),
+                )
+            )
+        return format_html_join(" ", "{}", ((link,) for link in links))
+
+    @admin.display(description=gettext_lazy("FAQ links"))
+    def faq_link_search(self, obj: Ticket) -> str:
+        if not getattr(obj, "console_may_link_faq", False):
+            return "—"
+        return render_to_string("admin/console/faq_link_search.html", {"ticket": obj})
+
+    def conversation(self, obj: Ticket) -> str:
+        messages_ = obj.messages.select_related("author").prefetch_related("attachments")
+        return render_to_string(
+            "admin/console/conversation.html",
+            {"ticket": obj, "conversation": messages_, "may_draft_faq": getattr(obj, "console_may_draft_faq", False)},
+        )
+
+    conversation.short_description = TicketAdmin.conversation.short_description
+
     def changelist_view(self, request, extra_context=None):
         context = {
             **(extra_context or {}),
@@ -148,6 +223,46 @@ class ConsoleTicketAdmin(TicketAdmin):
 
 admin.site.unregister(Ticket)
 admin.site.register(Ticket, ConsoleTicketAdmin)
+
+
+def _customer_link(email: str) -> str:
+    return format_html(
+        '<a href="{}" data-customer-page>{}</a>',
+        customer_page_url(email),
+        _("Everything from %(email)s") % {"email": email},
+    )
+
+
+class ConsoleClaimAdmin(RefundClaimAdmin):
+    """The claim page with the link to its customer's page."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return ["customer_page", *fields] if obj is not None else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "customer_page"]
+
+    @admin.display(description=gettext_lazy("customer"))
+    def customer_page(self, obj: RefundClaim) -> str:
+        return _customer_link(obj.email)
+
+
+class ConsoleChatAdmin(ChatAdmin):
+    """The chat page with the link to its customer's page."""
+
+    readonly_fields = [*ChatAdmin.readonly_fields, "customer_page"]
+    fields = readonly_fields
+
+    @admin.display(description=gettext_lazy("customer"))
+    def customer_page(self, obj: Chat) -> str:
+        return _customer_link(obj.ticket.requester_email)
+
+
+admin.site.unregister(RefundClaim)
+admin.site.register(RefundClaim, ConsoleClaimAdmin)
+admin.site.unregister(Chat)
+admin.site.register(Chat, ConsoleChatAdmin)
 
 
 @admin.register(SavedView)

@@ -5,7 +5,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
@@ -106,6 +106,23 @@ class Article(models.Model):
 
     def languages(self) -> list[str]:
         return sorted(item.language for item in self.translations.all())
+
+    @classmethod
+    def draft_from_answer(cls, *, slug: str, question: str, answer: str, language: str) -> tuple[Article, bool]:
+        """An unpublished article from an answer that worked (the console's "turn this answer into
+        an FAQ draft"), or the one already drafted under this slug; returns (article, created).
+        Filed in the first category: the editor who publishes it moves it where it belongs."""
+        existing = cls.objects.filter(slug=slug).first()
+        if existing is not None:
+            return existing, False
+        category = Category.objects.order_by("position", "pk").first()
+        if category is None:
+            raise ValidationError(_("Create an FAQ category first: a draft needs one."))
+        language = language if language in dict(LANGUAGE_CHOICES) else settings.LANGUAGE_CODE
+        with transaction.atomic():
+            article = cls.objects.create(slug=slug, category=category, status=cls.Status.DRAFT)
+            ArticleTranslation.objects.create(article=article, language=language, title=question[:200], body=answer)
+        return article, True
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED

@@ -66,8 +66,12 @@ TICKET_WORK = [
 # sharing one with the team is a supervisor's call.
 PERSONAL_VIEWS = _crud("console", "savedview")
 
+# A customer who asks for a refund on the phone, in a chat or by mail gets the claim filed for them
+# from their ticket; deciding it stays with the reviewers.
+CLAIM_FILING = ["refunds.add_refundclaim"]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
-    AGENTS: TICKET_WORK + CLAIM_READ_AND_COMMENT + PERSONAL_VIEWS,
+    AGENTS: TICKET_WORK + CLAIM_READ_AND_COMMENT + CLAIM_FILING + PERSONAL_VIEWS,
     # Decide claims: request information, approve, deny (refunds.models checks the group).
     REFUND_REVIEWERS: list(CLAIM_READ_AND_COMMENT),
     # Pay approved claims (refunds.models checks the group and that the approver is someone else).
@@ -77,10 +81,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     + ["faq.view_searchquerystat", "faq.view_articlevote"],
     # Lead the agents: everything agents do, plus tidy the canned replies, change the refund policy,
     # read satisfaction and deflections, hand tickets to someone else (which needs the user list),
-    # and look after the outgoing mail queue (see what failed, retry it).
+    # and look after the outgoing mail queue (see what failed, retry it); and turn a good answer into
+    # an FAQ draft (an unpublished article they may edit; Editors publish and file it).
     SUPERVISORS: TICKET_WORK
     + CLAIM_READ_AND_COMMENT
+    + CLAIM_FILING
     + PERSONAL_VIEWS
+    + _crud("faq", "article", "articletranslation", actions=("add", "change"))
     + [
         "console.share_savedview",
         "tickets.delete_cannedreply",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/two-factor/", include("accounts.urls")),
+    # Before the admin's own URLs, which would take /admin/console/… for the console app's index.
+    path("admin/console/", include("console.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]

@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 
 from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
-from refunds.forms import TransitionForm
+from refunds.forms import AgentClaimForm, TransitionForm
+from refunds.from_ticket import initial_from_ticket
 from refunds.models import (
     ClaimEvent,
     ClaimFeedback,
@@ -90,13 +91,20 @@ class RefundClaimAdmin(admin.ModelAdmin):
     search_fields = ["reference", "email", "username"]
     date_hierarchy = "created_at"
     inlines = [NoteInline]
-    fields = ["assignee"]
+    raw_id_fields = ["ticket"]
     change_form_template = "admin/refunds/refundclaim/change_form.html"
 
-    def has_add_permission(self, request):
-        return False  # claims are filed by customers
+    # Customers file claims on the site; an agent who may add claims files one for the customer
+    # (usually from a ticket: "Open a refund claim"), through the same RefundClaim.file.
+    def get_fields(self, request, obj=None):
+        return ["assignee"] if obj is not None else AgentClaimForm.Meta.fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AgentClaimForm
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None and "assignee" in form.base_fields:
             # Offer the people who may take the claim's next step; whoever is assigned now stays
@@ -107,6 +115,32 @@ class RefundClaimAdmin(admin.ModelAdmin):
                 "username"
             )
         return form
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        ticket_id = request.GET.get("ticket", "")
+        if ticket_id.isdigit() and request.user.has_perm("tickets.view_ticket"):
+            from tickets.models import Ticket
+
+            ticket = Ticket.objects.filter(pk=ticket_id).first()
+            if ticket is not None:
+                initial.update(initial_from_ticket(ticket))
+        return initial
+
+    def save_model(self, request, obj: RefundClaim, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        RefundClaim.file(obj, by=request.user, language=obj.ticket.language if obj.ticket_id else None)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The claim's own page, where its review starts, rather than the list.
+        self.message_user(
+            request,
+            _("Refund claim %(reference)s filed; the customer has been e-mailed.") % {"reference": obj.reference},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:refunds_refundclaim_change", args=[obj.pk]))
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_shown(self, obj: RefundClaim) -> str:

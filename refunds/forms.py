@@ -107,6 +107,46 @@ class ClaimForm(HoneypotMixin, forms.ModelForm):
         return self.cleaned_data["currency"].upper()
 
 
+class AgentClaimForm(forms.ModelForm):
+    """A claim an agent files for the customer in the admin (often opened from their ticket)."""
+
+    class Meta:
+        model = RefundClaim
+        fields = [
+            "ticket",
+            "email",
+            "username",
+            "subscription_type",
+            "charge_date",
+            "amount",
+            "currency",
+            "payment_method",
+            "reason",
+            "description",
+        ]
+        widgets = {"charge_date": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_charge_date(self):
+        charge_date = self.cleaned_data["charge_date"]
+        if charge_date > timezone.localdate():
+            raise forms.ValidationError(_("The charge date cannot be in the future."))
+        return charge_date
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+    def clean(self):
+        data = super().clean()
+        if {"email", "charge_date", "amount"} <= data.keys():
+            existing = RefundClaim.objects.open_duplicate_of(data["email"], data["charge_date"], data["amount"])
+            if existing is not None:
+                raise forms.ValidationError(
+                    _("Claim %(reference)s for this charge is already open: add to that one instead."),
+                    params={"reference": existing.reference},
+                )
+        return data
+
+
 class ProvideInfoForm(forms.Form):
     note = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False

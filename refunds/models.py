@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -199,6 +199,15 @@ class RefundClaim(models.Model):
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
     description = models.TextField(_("what happened"), max_length=5000, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="ko")
+    # The conversation the claim was opened from, when an agent filed it for the customer.
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refund_claims",
+        verbose_name=_("opened from ticket"),
+    )
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True, editable=False
@@ -249,6 +258,8 @@ class RefundClaim(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("refund claim")
         verbose_name_plural = _("refund claims")
+        # The customer page matches addresses case-insensitively (email__iexact).
+        indexes = [models.Index(Upper("email"), name="refunds_claim_email_upper")]
         constraints = [
             # The open-duplicate rule is the database's to keep: a check before the insert lets two
             # requests posted at the same moment both through.
@@ -270,16 +281,17 @@ class RefundClaim(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def file(cls, claim: RefundClaim, evidence=()) -> RefundClaim:
-        """File a new claim from the public form: the claim, its first event, files, the policy
-        verdict and the e-mail. Raises DuplicateClaim when the same charge has an open claim."""
+    def file(cls, claim: RefundClaim, evidence=(), *, by=None, language: str | None = None) -> RefundClaim:
+        """File a new claim from the public form, or for the customer by an agent (`by`, writing in
+        the customer's `language`): the claim, its first event, files, the policy verdict and the
+        e-mail. Raises DuplicateClaim when the same charge has an open claim."""
         try:
             with transaction.atomic():
                 claim.status = Status.SUBMITTED
-                claim.language = current_language()
+                claim.language = language or current_language()
                 claim.save()
                 event = ClaimEvent.objects.create(
-                    claim=claim, action="submit", from_status="", to_status=Status.SUBMITTED, note=""
+                    claim=claim, action="submit", from_status="", to_status=Status.SUBMITTED, note="", actor=by
                 )
                 for upload, content_type in evidence:
                     Evidence.store(claim, upload, content_type, event=event)

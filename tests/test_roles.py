@@ -48,13 +48,17 @@ FAQ_WRITING = {
     for action in ("view", "add", "change", "delete")
 } | {"faq.view_searchquerystat", "faq.view_articlevote"}
 PERSONAL_VIEWS = {f"console.{action}_savedview" for action in ("view", "add", "change", "delete")}
+CLAIM_FILING = {"refunds.add_refundclaim"}
+FAQ_DRAFTING = {"faq.add_article", "faq.change_article", "faq.add_articletranslation", "faq.change_articletranslation"}
 EXPECTED = {
-    "Agents": TICKET_WORK | CLAIMS_READ_AND_COMMENT | PERSONAL_VIEWS,
+    "Agents": TICKET_WORK | CLAIMS_READ_AND_COMMENT | CLAIM_FILING | PERSONAL_VIEWS,
     "Refund reviewers": CLAIMS_READ_AND_COMMENT,
     "Finance": CLAIMS_READ_AND_COMMENT,
     "Editors": FAQ_WRITING,
     "Supervisors": TICKET_WORK
     | CLAIMS_READ_AND_COMMENT
+    | CLAIM_FILING
+    | FAQ_DRAFTING
     | PERSONAL_VIEWS
     | {
         "console.share_savedview",
