@@ -639,7 +639,10 @@ def worker(
             name: tag
             for name, tag in zip(tag_words, Tag.objects.bulk_create([Tag(name=w) for w in tag_words]), strict=True)
         }
-        Synonym.objects.bulk_create([Synonym(term=a, expands_to=b, bidirectional=c) for a, b, c in SYNONYMS])
+        # The shipped lexicon (loaded by migrate) already has most of these; add the ones it lacks.
+        Synonym.objects.bulk_create(
+            [Synonym(term=a, expands_to=b, bidirectional=c) for a, b, c in SYNONYMS], ignore_conflicts=True
+        )
         article_rows = [
             Article(
                 slug=f"bench-{i:06d}",
