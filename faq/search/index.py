@@ -4,8 +4,10 @@ what editors publish.
 A B-tree on (language, term, -weight) serves every query on SQLite and PostgreSQL alike, so a query
 reads only the postings of its own terms. Titles weigh more than tags, tags more than bodies.
 
-Rows are written as plain tuples with executemany (COPY on PostgreSQL) rather than as model
-instances: building a SearchTerm object per row cost more than analysing the text.
+Rows are written as plain tuples with executemany (COPY on PostgreSQL for a rebuild's batches)
+rather than as model instances: building a SearchTerm object per row cost more than analysing the
+text. For the same reason a rebuild and a save read articles as plain values. A save compares the
+article's stored rows with the wanted ones and writes only the difference.
 """
 
 from __future__ import annotations
@@ -137,12 +139,20 @@ def request_index(article_id: int) -> None:
         pending.add(article_id)
         return
     with transaction.atomic():
-        # Read under the article's row lock (PostgreSQL; SQLite's transactions are serial anyway):
-        # two saves of one article re-index one after the other, each from what it committed.
-        article = (
-            Article.objects.select_for_update().filter(pk=article_id).prefetch_related("translations", "tags").first()
+        # Plain values, no model instances: three reads when nothing changed. Read under the
+        # article's row lock (PostgreSQL; SQLite's transactions are serial anyway), so two saves of
+        # one article re-index one after the other, each from what it committed.
+        texts = list(
+            ArticleTranslation.objects.filter(article_id=article_id, article__status=Article.Status.PUBLISHED)
+            .select_for_update()
+            .order_by("language")
+            .values_list("article__category_id", "language", "title", "body")
         )
-        changed = _replace_rows(article_id, posting_rows(article) if article is not None else [])
+        rows: list[Row] = []
+        if texts:  # published, with something to index
+            tags = list(Article.tags.through.objects.filter(article_id=article_id).values_list("tag__name", flat=True))
+            rows = _rows_of(article_id, texts[0][0], [text[1:] for text in texts], tags)
+        changed = _replace_rows(article_id, rows)
     if changed:
         forget_document_counts()
 
