@@ -603,6 +603,7 @@ def worker(
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from faq import search as faq_search
     from faq.markdown import summarise
@@ -639,7 +640,10 @@ def worker(
             name: tag
             for name, tag in zip(tag_words, Tag.objects.bulk_create([Tag(name=w) for w in tag_words]), strict=True)
         }
-        Synonym.objects.bulk_create([Synonym(term=a, expands_to=b, bidirectional=c) for a, b, c in SYNONYMS])
+        # The shipped lexicon (loaded by migrate) already has most of these; add the ones it lacks.
+        Synonym.objects.bulk_create(
+            [Synonym(term=a, expands_to=b, bidirectional=c) for a, b, c in SYNONYMS], ignore_conflicts=True
+        )
         article_rows = [
             Article(
                 slug=f"bench-{i:06d}",
@@ -709,18 +713,28 @@ def worker(
 
     # --- one article's save ------------------------------------------------------------------
     # What an editor's save costs: the post_save signal's request_index(), which reads the article
-    # with its translations and tags, analyses it, and replaces its rows, in its own transaction.
+    # with its translations and tags, analyses it, and brings its rows in step, in its own
+    # transaction. Timed twice per article: after an edit (one sentence of new text added to the
+    # Korean body, written with update() so no signal runs), and saved again with nothing changed.
     log(f"{database}: re-indexing {SAVES_TIMED} saved articles")
     rng = random.Random(SEED + 3)
     published = list(Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
-    save_times, save_cpu = [], []
-    for pk in rng.sample(published, min(SAVES_TIMED, len(published))):
-        cpu = time.process_time()
-        t = time.perf_counter()
-        faq_search.request_index(pk)
-        save_times.append((time.perf_counter() - t) * 1000)
-        save_cpu.append((time.process_time() - cpu) * 1000)
+    save_times, save_cpu, resave_times, resave_cpu = [], [], [], []
+    with CaptureQueriesContext(connection) as save_queries:
+        for pk in rng.sample(published, min(SAVES_TIMED, len(published))):
+            korean = ArticleTranslation.objects.get(article_id=pk, language="ko")
+            added, _english, _focus = generator.sentence([generator.word(), generator.word()])
+            ArticleTranslation.objects.filter(pk=korean.pk).update(body=korean.body + "\n\n" + added)
+            for times, cpus in ((save_times, save_cpu), (resave_times, resave_cpu)):
+                cpu = time.process_time()
+                t = time.perf_counter()
+                faq_search.request_index(pk)
+                times.append((time.perf_counter() - t) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
     result["save"] = {**summary(save_times), "cpu": summary(save_cpu)}
+    result["resave"] = {**summary(resave_times), "cpu": summary(resave_cpu)}
+    # Statements of the re-indexes alone: the edit itself was a get() and an update() per article.
+    result["save_queries"] = len(save_queries) - 2 * len(save_times)
 
     # --- corpus figures ----------------------------------------------------------------------
     corpus = result["corpus"]
@@ -831,22 +845,14 @@ def worker(
         t1 = time.perf_counter()
         ids = faq_search.ranked_article_ids(parsed, limit=search_limit)
         t2 = time.perf_counter()
-        loaded = list(Article.objects.filter(pk__in=ids).select_related("category").prefetch_related("translations"))
+        loaded = faq_search.hits_for(ids, parsed)  # what search() does: one query, then the snippets
         t3 = time.perf_counter()
-        by_id = {article.pk: article for article in loaded}
-        for article_id in ids:
-            article = by_id.get(article_id)
-            translation = article.translation(parsed.language) if article else None
-            if translation is not None:
-                faq_search.highlight(translation.title, parsed.highlight_words)
-                faq_search.snippet(translation.body, parsed.highlight_words)
-        t4 = time.perf_counter()
         item["phases_ms"] = {
             "parse": (t1 - t0) * 1000,
             "rank_sql": (t2 - t1) * 1000,
-            "load_articles": (t3 - t2) * 1000,
-            "snippets": (t4 - t3) * 1000,
+            "hits_and_snippets": (t3 - t2) * 1000,
         }
+        del loaded
         item["terms"] = len(parsed.terms)
         terms = list(parsed.terms)
         item["postings"] = SearchTerm.objects.filter(language=item["lang"], term__in=terms).count() if terms else 0
@@ -888,7 +894,7 @@ def worker(
             kind: summary([q["phases_ms"][phase] for q in queries if kind == "overall" or q["kind"] == kind])
             for kind in [*kinds, "overall"]
         }
-        for phase in ("parse", "rank_sql", "load_articles", "snippets")
+        for phase in ("parse", "rank_sql", "hits_and_snippets")
     }
     result["api"] = {**summary(api_times), "path": "/api/faq/search?suggest=1 (10 results)"}
     result["slowest"] = [
@@ -1096,9 +1102,16 @@ def report(result: dict) -> str:
     save = result["save"]
     verdict = "MEETS" if save["p95_ms"] < GOAL_SAVE_MS else "MISSES"
     lines.append(
-        f"one article's save re-indexed (request_index), {save['n']} articles: median {save['median_ms']:.2f} ms, "
-        f"p95 {save['p95_ms']:.2f} ms, max {save['max_ms']:.2f} ms (CPU median {save['cpu']['median_ms']:.2f}, "
-        f"p95 {save['cpu']['p95_ms']:.2f} ms; goal < {GOAL_SAVE_MS:.0f} ms: {verdict})"
+        f"one article's save re-indexed (request_index) after an edit (a sentence added), {save['n']} articles: "
+        f"median {save['median_ms']:.2f} ms, p95 {save['p95_ms']:.2f} ms, max {save['max_ms']:.2f} ms "
+        f"(CPU median {save['cpu']['median_ms']:.2f}, p95 {save['cpu']['p95_ms']:.2f} ms; "
+        f"goal < {GOAL_SAVE_MS:.0f} ms: {verdict})"
+    )
+    resave = result["resave"]
+    lines.append(
+        f"      saved again unchanged: median {resave['median_ms']:.2f} ms, p95 {resave['p95_ms']:.2f} ms "
+        f"(CPU median {resave['cpu']['median_ms']:.2f}, p95 {resave['cpu']['p95_ms']:.2f} ms); "
+        f"{result['save_queries'] / (2 * save['n']):.1f} SQL statements per re-index"
     )
     lines.append(
         "spelling vocabulary filed once per process: "

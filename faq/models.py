@@ -278,7 +278,9 @@ class SearchTerm(models.Model):
 
     language = models.CharField(max_length=5)
     term = models.CharField(max_length=64)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: faq_searchterm_article (below) is that index, and a second B-tree on the
+    # same column was one more to write for every row.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
     category_id_copy = models.BigIntegerField()
     weight = models.FloatField()
 

@@ -6,6 +6,7 @@ Everything is escaped before <mark> is added, so an article's text can never bec
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -16,6 +17,12 @@ SNIPPET_LENGTH = 160
 
 
 def _pattern(words: list[str]) -> re.Pattern | None:
+    return _marker(tuple(words))[0]
+
+
+@lru_cache(maxsize=256)  # one query marks its words in every result's title and snippet
+def _marker(words: tuple[str, ...]) -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """The pattern of every query word, and the words (Korean ones) found by plain substring search."""
     parts = []
     for word in sorted(set(words), key=len, reverse=True):
         if not word:
@@ -24,40 +31,50 @@ def _pattern(words: list[str]) -> re.Pattern | None:
             parts.append(rf"\b{re.escape(word)}[a-z]*")  # a stem marks its whole word: refund → refunds
         else:
             parts.append(re.escape(word))
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    return pattern, tuple(word for word in set(words) if word and not re.match(r"[a-z0-9]", word))
+
+
+_STARTS_LATIN = re.compile(r"[a-z0-9]", re.IGNORECASE)
 
 
 def highlight(text: str, words: list[str]) -> SafeString:
     """Escape the text and mark every place a query word occurs; touching marks become one."""
-    pattern = _pattern(words)
+    pattern, substrings = _marker(tuple(words))
     if pattern is None:
         return escape(text)
-    marked = [False] * len(text)
+    spans = []
     lowered = text.lower()
-    for word in set(words):
-        if not word or re.match(r"[a-z0-9]", word):
-            continue
+    for word in substrings:
         start = lowered.find(word)
         while start != -1:  # overlapping finds: 비밀 and 밀번 both mark 비밀번
-            marked[start : start + len(word)] = [True] * len(word)
+            spans.append((start, start + len(word)))
             start = lowered.find(word, start + 1)
     for match in pattern.finditer(text):
-        if re.match(r"[a-z0-9]", match.group(0), re.IGNORECASE):
-            marked[match.start() : match.end()] = [True] * (match.end() - match.start())
-    out, i = [], 0
-    while i < len(text):
-        j = i
-        while j < len(text) and marked[j] == marked[i]:
-            j += 1
-        piece = escape(text[i:j])
-        out.append(f"<mark>{piece}</mark>" if marked[i] else piece)
-        i = j
+        if _STARTS_LATIN.match(match.group(0)):
+            spans.append(match.span())
+    if not spans:
+        return escape(text)
+    out, done = [], 0
+    spans.sort()
+    start, end = spans[0]
+    for next_start, next_end in spans[1:]:
+        if next_start <= end:  # overlapping or touching: one mark
+            end = max(end, next_end)
+            continue
+        out += [escape(text[done:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        done, start, end = end, next_start, next_end
+    out += [escape(text[done:start]), "<mark>", escape(text[start:end]), "</mark>", escape(text[end:])]
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+# The same articles answer many queries: their bodies' plain text is kept rather than re-derived.
+_plain_text = lru_cache(maxsize=1024)(plain_text)
 
 
 def snippet(body: str, words: list[str], length: int = SNIPPET_LENGTH) -> SafeString:
     """A window of the body around the first match, with the matches marked."""
-    text = plain_text(body)
+    text = _plain_text(body)
     pattern = _pattern(words)
     match = pattern.search(text) if pattern else None
     start = 0

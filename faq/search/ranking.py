@@ -16,6 +16,7 @@ import hashlib
 import html
 import math
 import re
+import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -44,7 +45,8 @@ COMPLAINT_WEIGHT = 1.0  # "it doesn't work" counts like any word the customer ch
 WEAK_WEIGHT = 0.1
 WHOLE_WORD_WEIGHT = 0.3
 LANGUAGES = ("ko", "en")
-_SYNONYM_CACHE_KEY = "faq:synonyms:v1"
+_SYNONYM_VERSION_KEY = "faq:synonyms:version"
+SYNONYMS_SECONDS = 60  # a process whose cache is its own sees other processes' edits within a minute
 
 # Each term contributes at most its POSTINGS_PER_TERM heaviest postings, read in weight order from
 # the index. On a help center's few hundred articles that is every posting (exact ranking); on a
@@ -53,40 +55,71 @@ _SYNONYM_CACHE_KEY = "faq:synonyms:v1"
 POSTINGS_PER_TERM = 1000
 
 
-def _synonyms() -> list[tuple[str, str]]:
-    """(typed, meant) pairs, both directions of a two-way synonym included; cached until edited."""
-    pairs = cache.get(_SYNONYM_CACHE_KEY)
-    if pairs is None:
+class _Lexicon:
+    """The synonym table as this process matches it: every phrase prepared once, so a query looks
+    only at the Latin phrases whose first word it contains (of hundreds) and at compacted Korean ones."""
+
+    def __init__(self, pairs: list[tuple[str, str]], version: str) -> None:
+        self.pairs = pairs
+        self.version = version
+        self.loaded_at = time.monotonic()
+        self.korean: list[tuple[str, int]] = []  # (phrase without spaces, position in pairs)
+        self.latin_by_first_word: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+        self.latin_other: list[tuple[re.Pattern[str], int]] = []
+        for position, (typed, _meant) in enumerate(pairs):
+            if _HANGUL.search(typed):
+                # Korean is matched inside words and across spaces: 비번찾기 and 비번 찾기 both mention 비번.
+                self.korean.append((typed.replace(" ", ""), position))
+                continue
+            pattern = re.compile(rf"(?<![a-z0-9]){re.escape(typed)}(?![a-z0-9])")
+            first = _LATIN_WORD.match(typed)
+            if first:
+                # A match starts where the query has a word of its own equal to this one.
+                self.latin_by_first_word.setdefault(first.group(0), []).append((pattern, position))
+            else:
+                self.latin_other.append((pattern, position))
+
+    def mentioned(self, query: str) -> list[tuple[str, str]]:
+        """The (typed, meant) pairs whose typed phrase the query mentions, in the table's order."""
+        compact = query.replace(" ", "")
+        found = [position for phrase, position in self.korean if phrase in compact]
+        for word in set(_LATIN_WORD.findall(query)):
+            found.extend(
+                position for pattern, position in self.latin_by_first_word.get(word, ()) if pattern.search(query)
+            )
+        found.extend(position for pattern, position in self.latin_other if pattern.search(query))
+        return [self.pairs[position] for position in sorted(found)]
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_lexicon: _Lexicon | None = None
+
+
+def _current_lexicon() -> _Lexicon:
+    """The synonyms, loaded once per process and again when an edit (in any process sharing the
+    cache) changed the version in the cache, or after SYNONYMS_SECONDS for caches not shared."""
+    global _lexicon
+    version = cache.get(_SYNONYM_VERSION_KEY)
+    if version is None:
+        cache.add(_SYNONYM_VERSION_KEY, str(time.time_ns()), None)
+        version = cache.get(_SYNONYM_VERSION_KEY)
+    current = _lexicon
+    if current is None or current.version != version or time.monotonic() - current.loaded_at > SYNONYMS_SECONDS:
         pairs = []
         for synonym in Synonym.objects.all():
             term, target = normalise(synonym.term), normalise(synonym.expands_to)
             pairs.append((term, target))
             if synonym.bidirectional:
                 pairs.append((target, term))
-        cache.set(_SYNONYM_CACHE_KEY, pairs, 60)  # short: other processes see edits within a minute
-    return pairs
+        current = _lexicon = _Lexicon(pairs, version)
+    return current
 
 
 def forget_synonyms() -> None:
-    cache.delete(_SYNONYM_CACHE_KEY)
-
-
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-# One compiled pattern per Latin phrase of the lexicon: with hundreds of synonyms, `re`'s own cache
-# (512 patterns) would recompile them on every query.
-_LATIN_PHRASES: dict[str, re.Pattern[str]] = {}
-
-
-def _mentions(query: str, phrase: str) -> bool:
-    if _HANGUL.search(phrase):
-        # Korean is matched inside words and across spaces: 비번찾기 and 비번 찾기 both mention 비번.
-        return phrase.replace(" ", "") in query.replace(" ", "")
-    pattern = _LATIN_PHRASES.get(phrase)
-    if pattern is None:
-        if len(_LATIN_PHRASES) > 20_000:  # phrases of deleted synonyms; start again
-            _LATIN_PHRASES.clear()
-        pattern = _LATIN_PHRASES[phrase] = re.compile(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])")
-    return pattern.search(query) is not None
+    global _lexicon
+    _lexicon = None
+    cache.delete(_SYNONYM_VERSION_KEY)
 
 
 def _weight_of(term: str, weight: float) -> float:
@@ -106,6 +139,7 @@ class ParsedQuery:
     language: str
     terms: dict[str, float] = field(default_factory=dict)  # term → how much the query cares
     highlight_words: list[str] = field(default_factory=list)
+    synonyms_mentioned: list[str] = field(default_factory=list)  # the lexicon's phrases found in the text
 
     def add(self, terms: list[str], weight: float) -> None:
         for term in terms:
@@ -133,9 +167,9 @@ def parse_query(text: str, language: str) -> ParsedQuery:
         if korean:
             query.add_text(korean, 1.0)
 
-    for typed, meant in _synonyms():
-        if _mentions(query.text, typed):
-            query.add_text(meant, EXPANSION_WEIGHT)
+    for typed, meant in _current_lexicon().mentioned(query.text):
+        query.synonyms_mentioned.append(typed)
+        query.add_text(meant, EXPANSION_WEIGHT)
     return query
 
 
@@ -144,15 +178,34 @@ def _union_all(selects: list[str]) -> str:
     return " UNION ALL ".join(f"SELECT * FROM ({select}) AS part{i}" for i, select in enumerate(selects))
 
 
+# Document frequencies already counted by this process, for the index version they were counted in:
+# a query's terms are mostly the same few thousand words, and a dict read costs less than the
+# shared cache's (a locmem or Redis get unpickles each value).
+_local_frequencies: dict[tuple[str, str], int] = {}
+_local_frequencies_version = ""
+LOCAL_FREQUENCIES_MAX = 50_000
+
+
 def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
     """How many articles hold each term, cached until the index changes. Counted exactly: a cap
     made every common word weigh the same, so 결제 outweighed the telling word beside it."""
+    global _local_frequencies, _local_frequencies_version
     if not terms:
         return {}
     version = index_version()
-    keys = {term: f"faq:df:{version}:{language}:{hashlib.md5(term.encode()).hexdigest()}" for term in terms}
+    if version != _local_frequencies_version or len(_local_frequencies) > LOCAL_FREQUENCIES_MAX:
+        _local_frequencies, _local_frequencies_version = {}, version
+    local = _local_frequencies
+    found = {term: local[language, term] for term in terms if (language, term) in local}
+    if len(found) == len(terms):
+        return found
+    keys = {
+        term: f"faq:df:{version}:{language}:{hashlib.md5(term.encode()).hexdigest()}"
+        for term in terms
+        if term not in found
+    }
     cached = cache.get_many(list(keys.values()))
-    found = {term: cached[key] for term, key in keys.items() if key in cached}
+    found.update({term: cached[key] for term, key in keys.items() if key in cached})
     missing = [term for term in terms if term not in found]
     if missing:
         table = SearchTerm._meta.db_table
@@ -166,6 +219,8 @@ def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
             counted = dict(cursor.fetchall())
         cache.set_many({keys[term]: counted.get(term, 0) for term in missing}, 300)
         found.update({term: counted.get(term, 0) for term in missing})
+    for term in terms:
+        local[language, term] = found[term]
     return found
 
 
@@ -177,26 +232,25 @@ def ranked_article_ids(query: ParsedQuery, category_id: int | None = None, limit
     if not frequencies:
         return []
     total = max(document_count(query.language), 1)
-    factors = {}
-    for term, df in frequencies.items():
-        idf = math.log(1.0 + (total - df + 0.5) / (df + 0.5))  # BM25's idf: never negative
-        factors[term] = idf * query.terms[term]
     table = SearchTerm._meta.db_table
     selects, params = [], []
-    for term in factors:
+    for term, df in frequencies.items():
+        idf = math.log(1.0 + (total - df + 0.5) / (df + 0.5))  # BM25's idf: never negative
         in_category = " AND category_id_copy = %s" if category_id is not None else ""
         selects.append(
-            f"SELECT article_id, term, weight FROM {table} WHERE language = %s AND term = %s{in_category} "
+            f"SELECT article_id, weight * %s AS score FROM {table} WHERE language = %s AND term = %s{in_category} "
             f"ORDER BY weight DESC LIMIT {POSTINGS_PER_TERM}"
         )
-        params += [query.language, term] + ([category_id] if category_id is not None else [])
-    scores: dict[int, float] = {}
+        params += [idf * query.terms[term], query.language, term] + ([category_id] if category_id is not None else [])
+    # Summed and sorted by the database: only the `limit` best rows come back to Python, not up to
+    # POSTINGS_PER_TERM for every term.
+    sql = (
+        f"SELECT article_id, SUM(score) AS total FROM ({_union_all(selects)}) AS postings "
+        f"GROUP BY article_id ORDER BY total DESC, article_id LIMIT %s"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_union_all(selects), params)
-        for article_id, term, weight in cursor.fetchall():
-            scores[article_id] = scores.get(article_id, 0.0) + weight * factors[term]
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    return [article_id for article_id, _score in ranked[:limit]]
+        cursor.execute(sql, [*params, limit])
+        return [article_id for article_id, _total in cursor.fetchall()]
 
 
 def _looks_korean(text: str) -> bool:
@@ -249,8 +303,7 @@ def answer(text: str, language: str, category_id: int | None = None, limit: int 
                 query, ids = other_query, other_ids
     result = Answer(typed=query.text, page_language=language_asked, query=query, ids=ids)
     if correct and query.text and not is_initials_query(query.text):
-        known = [typed for typed, _meant in _synonyms() if _mentions(query.text, typed)]
-        found = corrections(query.text, query.language, document_frequencies, known)
+        found = corrections(query.text, query.language, document_frequencies, query.synonyms_mentioned)
         if found:
             for correction in found:
                 query.add_text(correction.meant, CORRECTION_WEIGHT)
@@ -285,17 +338,21 @@ def search(
 
 
 def hits_for(ids: list[int], query: ParsedQuery) -> list[Hit]:
-    articles = Article.objects.filter(pk__in=ids).select_related("category").prefetch_related("translations")
-    by_id = {article.pk: article for article in articles}
+    # One query: the translations in the query's language with their article and its category.
+    translations = (
+        ArticleTranslation.objects.filter(article_id__in=ids, language=query.language)
+        .select_related("article__category")
+        .order_by()  # ranked here, in the order of ids
+    )
+    by_article = {item.article_id: item for item in translations}
     hits = []
     for position, article_id in enumerate(ids):
-        article = by_id.get(article_id)
-        item = article.translation(query.language) if article else None
+        item = by_article.get(article_id)
         if item is None:
             continue
         hits.append(
             Hit(
-                article=article,
+                article=item.article,
                 translation=item,
                 score=float(len(ids) - position),
                 title_html=highlight(item.title, query.highlight_words),
