@@ -193,6 +193,13 @@ class Chat(models.Model):
         chat.refresh_from_db()
         return chat, token
 
+    def revoke_customer_token(self) -> None:
+        """The cookie the customer was given stops opening this chat (their ticket's private links
+        were replaced: the chat is the same conversation). The new hash is of a token nobody holds;
+        the customer follows the ticket's new link, and the conversation goes on by e-mail."""
+        self.token_hash = hash_token(secrets.token_urlsafe(32))
+        Chat.objects.filter(pk=self.pk).update(token_hash=self.token_hash)
+
     @classmethod
     def for_token(cls, token: str | None) -> Chat | None:
         if not token:

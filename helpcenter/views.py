@@ -14,7 +14,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 404 page, except that a dead private link offers a fresh one."""
     if isinstance(exception, LinkExpired):
         lookup_url = reverse(exception.lookup_url_name)
-        return render(request, "link_expired.html", {"lookup_url": lookup_url}, status=404)
+        response = render(request, "link_expired.html", {"lookup_url": lookup_url}, status=404)
+        response["Referrer-Policy"] = "no-referrer"  # the dead link may be one that still works elsewhere
+        return response
     return defaults.page_not_found(request, exception)
 
 
