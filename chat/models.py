@@ -9,6 +9,7 @@ remembers the client's id for it, so a message resent after a reconnect is store
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -379,11 +380,20 @@ def sender_key(agent: AbstractBaseUser | None) -> str:
     return "customer" if agent is None else f"agent:{agent.pk}"
 
 
+# Control characters other than tab and line breaks, and lone surrogates (a JSON frame can carry
+# "\ud800"): PostgreSQL refuses NUL in text and no database can encode a surrogate to UTF-8.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def clean_text(text: object, *, allow_empty: bool = False) -> str:
     """A message's text as it may be stored: a string, within the size limit (refused, never cut,
     so the customer knows to split it). Masking happens when the Message is saved."""
     if not isinstance(text, str):
         raise ChatRefused("bad_message", str(_("A message is text.")))
+    if UNSTORABLE.search(text):
+        raise ChatRefused(
+            "bad_characters", str(_("The message contains characters that cannot be sent. Remove them and try again."))
+        )
     text = text.strip()
     if not text and not allow_empty:
         raise ChatRefused("empty", str(_("Write a message first.")))
