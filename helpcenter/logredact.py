@@ -18,8 +18,17 @@ from django.utils import translation
 
 REDACTED = "[private]"
 PLACEHOLDER = "TOKEN"
-# Loggers that write through their own handlers instead of the root one (propagate is off).
-OWN_HANDLER_LOGGERS = ["django.server", "uvicorn.access", "uvicorn.error", "daphne.server"]
+# Loggers that name request paths. A filter on the logger itself rewrites the record before any
+# handler sees it: the root one, Django's own "django" console and mail handlers, uvicorn's.
+PATH_LOGGERS = [
+    "django.request",
+    "django.server",
+    "django.security.csrf",
+    "django.channels.server",
+    "uvicorn.access",
+    "uvicorn.error",
+    "daphne.server",
+]
 
 _pattern: re.Pattern[str] | None = None
 
@@ -73,8 +82,8 @@ class RedactPrivateLinks(logging.Filter):
 
 
 def install() -> None:
-    """On the loggers that do not reach the root handler (settings.LOGGING filters that one)."""
-    for name in OWN_HANDLER_LOGGERS:
+    """On the loggers that name paths (settings.LOGGING also filters the root handler, for the rest)."""
+    for name in PATH_LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(existing, RedactPrivateLinks) for existing in logger.filters):
             logger.addFilter(RedactPrivateLinks())

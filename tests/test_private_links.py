@@ -179,3 +179,23 @@ def test_replacing_one_customers_link_leaves_another_customers_links_alone(clien
     others_link = other.tracking_token()
     ticket.rotate_tracking_link()
     assert Ticket.from_tracking_token(others_link) == other
+
+
+def test_the_daily_purge_removes_only_expired_link_hashes(settings, ticket):
+    import io
+
+    from django.core.management import call_command
+
+    settings.HELPCENTER_LINK_MAX_AGE_DAYS = 30
+    fresh = ticket.tracking_token()
+    PrivateLinkToken.objects.exclude(token_hash=hashlib.sha256(fresh.encode()).hexdigest()).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    expired = PrivateLinkToken.objects.count() - 1
+    out = io.StringIO()
+    call_command("purge_expired_data", stdout=out)
+    assert out.getvalue().startswith(f"Purged: expired private links {expired},")
+    assert list(PrivateLinkToken.objects.values_list("token_hash", flat=True)) == [
+        hashlib.sha256(fresh.encode()).hexdigest()
+    ]
+    assert Ticket.from_tracking_token(fresh) == ticket

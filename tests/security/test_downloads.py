@@ -93,7 +93,7 @@ def test_a_mail_attachment_that_says_it_is_html_is_served_as_bytes(client, ticke
         ("../../../etc/passwd", 'attachment; filename="passwd"'),
         ("C:\\Windows\\system32\\calc.exe", 'attachment; filename="calc.exe"'),
         ("CON.png", 'attachment; filename="_CON.png"'),
-        ("a\x00b.png", 'attachment; filename="ab.png"'),
+        ("a\x07b\x1b.png", 'attachment; filename="ab.png"'),  # control characters (NUL: below)
         ("\u202egnp.exe", 'attachment; filename="gnp.exe"'),  # a right-to-left override hides .exe
         ("...", 'attachment; filename="attachment"'),
         ("영수증.png", "attachment; filename*=utf-8''%EC%98%81%EC%88%98%EC%A6%9D.png"),
@@ -106,6 +106,14 @@ def test_a_hostile_stored_file_name_cannot_break_the_header_or_name_a_path(
     response = client.get(f"/ko/requests/{ticket.tracking_token()}/files/{attachment.pk}/")
     assert response.status_code == 200
     assert response["Content-Disposition"] == disposition
+
+
+def test_a_nul_in_a_name_never_reaches_the_row_or_the_header():
+    # PostgreSQL refuses NUL in text, so no stored row can hold one: the name is cleaned first.
+    from helpcenter.uploads import safe_filename
+
+    assert safe_filename("a\x00b.png") == "ab.png"
+    assert safe_filename("\x00") == "attachment"
 
 
 # --- refund evidence --------------------------------------------------------------------------

@@ -47,6 +47,20 @@ def test_djangos_404_and_403_log_lines_carry_no_token(client, ticket, console_li
     assert token not in written
 
 
+def test_handlers_below_the_root_see_the_record_already_cut(client, ticket):
+    # Django's own "django" handlers (its DEBUG console, mail to ADMINS) sit below the root one.
+    token = ticket.tracking_token()
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logging.getLogger("django").addHandler(handler)
+    try:
+        client.get(f"/ko/requests/{token}/reply/")  # GET on a POST-only page: logged as 405
+    finally:
+        logging.getLogger("django").removeHandler(handler)
+    assert seen == ["Method Not Allowed (GET): /ko/requests/[private]/reply/"]
+
+
 def test_the_uvicorn_access_log_line_carries_no_token(caplog, ticket):
     token, status = ticket.tracking_token(), make_claim().status_token()
     access = logging.getLogger("uvicorn.access")
