@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chat.models import AgentAvailability, Chat, ChatDeflection, is_chat_staff, is_supervisor
-from tickets import notifications as ticket_notifications
+from tickets import actions as ticket_actions
 from tickets.models import CannedReply
 
 
@@ -52,10 +51,7 @@ class ChatAdmin(admin.ModelAdmin):
         is mailed the ticket's new link, where the conversation goes on."""
         count = 0
         for chat in queryset.select_related("ticket"):
-            with transaction.atomic():
-                ticket_notifications.new_link(
-                    chat.ticket, chat.ticket.rotate_tracking_link(by=request.user.get_username())
-                )
+            ticket_actions.issue_new_link(chat.ticket, by=request.user.get_username())
             count += 1
         self.message_user(
             request,

@@ -127,11 +127,6 @@ class PrivateLink:
         link_rotated.send(sender=type(item), item=item, link=self)
         return token
 
-    def forget(self, item: Any) -> None:
-        """Remove every trace of the item's links (the item itself is being erased)."""
-        PrivateLinkToken.objects.filter(kind=self.salt, object_id=item.pk).delete()
-        PrivateLinkRotation.objects.filter(kind=self.salt, object_id=item.pk).delete()
-
     def path(self, item: Any, token: str | None = None) -> str:
         # In the customer's language, whatever language the agent who triggered the e-mail uses.
         with translation.override(item.language):
@@ -169,14 +164,21 @@ class LinkExpired(Http404):
         self.lookup_url_name = lookup_url_name
 
 
+# Pages under a private link send at most the site's origin as Referer, never their path, to any
+# site (ours included), so no page they link to or load from learns the link. Not "no-referrer":
+# under it the browser posts the page's own forms with "Origin: null" (and, over HTTPS, without a
+# Referer), and Django's CSRF check rightly refuses both; "strict-origin" keeps Origin verifiable.
+PRIVATE_REFERRER_POLICY = "strict-origin"
+
+
 def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For a view under a private link: the browser sends no Referer from it, so no page it links to
-    (or loads an image from) learns the link. The 404 of a dead link does the same (helpcenter.views)."""
+    """For a view under a private link (PRIVATE_REFERRER_POLICY); the 404 of a dead link does the
+    same (helpcenter.views)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = PRIVATE_REFERRER_POLICY
         return response
 
     return wrapper

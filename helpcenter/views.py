@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from helpcenter.privacy import LinkExpired
+from helpcenter.privacy import PRIVATE_REFERRER_POLICY, LinkExpired
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -15,7 +15,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(exception, LinkExpired):
         lookup_url = reverse(exception.lookup_url_name)
         response = render(request, "link_expired.html", {"lookup_url": lookup_url}, status=404)
-        response["Referrer-Policy"] = "no-referrer"  # the dead link may be one that still works elsewhere
+        response["Referrer-Policy"] = PRIVATE_REFERRER_POLICY  # the dead link may still work elsewhere
         return response
     return defaults.page_not_found(request, exception)
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +14,6 @@ from django.utils.translation import ngettext
 
 from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
-from refunds import notifications
 from refunds.forms import AgentClaimForm, TransitionForm
 from refunds.from_ticket import initial_from_ticket
 from refunds.models import (
@@ -281,12 +279,9 @@ class RefundClaimAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Issue a new private link (the old one stops working)"), permissions=["change"])
     def issue_new_link(self, request, queryset):
-        """For a link that reached the wrong person: it stops opening the claim at once, and the
-        customer is mailed the new one."""
         count = 0
         for claim in queryset:
-            with transaction.atomic():
-                notifications.new_link(claim, claim.rotate_status_link(by=request.user.get_username()))
+            claim.issue_new_link(by=request.user.get_username())
             count += 1
         self.message_user(
             request,

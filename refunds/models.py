@@ -324,6 +324,12 @@ class RefundClaim(models.Model):
         """Every link to this claim stops working; returns the one new link's token."""
         return STATUS_LINK.rotate(self, by=by)
 
+    def issue_new_link(self, by: str = "") -> None:
+        """For a link that reached the wrong person: every earlier link stops working, and the
+        customer is mailed the one new link."""
+        with transaction.atomic():
+            notifications.new_link(self, self.rotate_status_link(by=by))
+
     # --- who may do what (the table's answers for this claim) -------------------------------------
 
     def available_actions(self, user) -> list[str]:

@@ -5,7 +5,7 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Avg, Count
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -18,7 +18,7 @@ from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
 from helpcenter.filestore import StorageUnavailable
 from helpcenter.forms import MultipleFileField
-from tickets import actions, notifications
+from tickets import actions
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -326,12 +326,9 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Issue a new private link (the old one stops working)"), permissions=["change"])
     def issue_new_link(self, request, queryset):
-        """For a link that reached the wrong person: it stops opening the request at once, and the
-        customer is mailed the new one."""
         count = 0
         for ticket in queryset:
-            with transaction.atomic():
-                notifications.new_link(ticket, ticket.rotate_tracking_link(by=request.user.get_username()))
+            actions.issue_new_link(ticket, by=request.user.get_username())
             count += 1
         self.message_user(
             request,

@@ -3,16 +3,15 @@ claim, an event, an evidence row nor a partial file is left behind."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from outbox.models import OutgoingEmail
 from refunds.models import ClaimEvent, Evidence, RefundClaim
 from tests.refunds.conftest import make_claim
+from tests.refunds.test_claim_form import data as claim_data
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -33,22 +32,6 @@ def disk_full(settings):
         },
     }
     return Path(settings.MEDIA_ROOT)
-
-
-def claim_data(**overrides) -> dict:
-    fields = {
-        "email": "hong@example.com",
-        "username": "hong123",
-        "subscription_type": "premium_family",
-        "charge_date": (timezone.localdate() - datetime.timedelta(days=2)).isoformat(),
-        "amount": "19950",
-        "currency": "KRW",
-        "payment_method": "card",
-        "reason": "duplicate_charge",
-        "description": "같은 날 두 번 결제됐습니다.",
-    }
-    fields.update(overrides)
-    return fields
 
 
 def test_filing_a_claim_on_a_full_disk_says_try_again_and_keeps_nothing(client, disk_full):

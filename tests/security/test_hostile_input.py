@@ -5,14 +5,12 @@ injection; a forged X-Forwarded-For against the rate limit."""
 
 from __future__ import annotations
 
-import datetime
 import email
 import email.policy
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
 from chat.models import Chat, ChatDeflection
 from faq.models import ArticleVote
@@ -21,6 +19,7 @@ from outbox.delivery import build
 from outbox.models import OutgoingEmail
 from refunds.models import ClaimEvent, Evidence, RefundClaim
 from tests.refunds.conftest import make_claim
+from tests.refunds.test_claim_form import data as claim_data
 from tests.tickets.conftest import PNG, form_data, staff_member, upload
 from tickets.models import Attachment, Message, SatisfactionResponse, Ticket
 
@@ -28,22 +27,6 @@ pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert('xss')</script>"
 ESCAPED = "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;"
-
-
-def claim_data(**overrides) -> dict:
-    fields = {
-        "email": "hong@example.com",
-        "username": "hong123",
-        "subscription_type": "premium_family",
-        "charge_date": (timezone.localdate() - datetime.timedelta(days=2)).isoformat(),
-        "amount": "19950",
-        "currency": "KRW",
-        "payment_method": "card",
-        "reason": "duplicate_charge",
-        "description": "같은 날 두 번 결제됐습니다.",
-    }
-    fields.update(overrides)
-    return fields
 
 
 @pytest.fixture(autouse=True)

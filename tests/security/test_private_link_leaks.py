@@ -1,5 +1,5 @@
 """Private links stay private: no token in a log line (Django's, runserver's, uvicorn's access log),
-and no Referer from a page under one."""
+and no more than our origin as Referer from a page under one."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import io
 import logging
 
 import pytest
+from django.test import Client
 from uvicorn.logging import AccessFormatter
 
 from helpcenter.logredact import RedactPrivateLinks
@@ -25,12 +26,16 @@ def ticket(client) -> Ticket:
 
 @pytest.fixture
 def console_lines():
-    """What the root console handler of settings.LOGGING writes, as text."""
-    (handler,) = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler) and h.filters]
+    """What the root console handler of settings.LOGGING would write, with its own filters (its
+    stream itself is pytest's, which other tests may have closed)."""
+    (configured,) = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler) and h.filters]
     buffer = io.StringIO()
-    previous = handler.setStream(buffer)
+    handler = logging.StreamHandler(buffer)
+    for log_filter in configured.filters:
+        handler.addFilter(log_filter)
+    logging.getLogger().addHandler(handler)
     yield buffer
-    handler.setStream(previous)
+    logging.getLogger().removeHandler(handler)
 
 
 def test_djangos_404_and_403_log_lines_carry_no_token(client, ticket, console_lines):
@@ -103,7 +108,7 @@ def test_signed_links_of_before_are_cut_out_as_well(ticket):
     assert record.getMessage() == "Not Found: /ko/requests/[private]/"
 
 
-def test_pages_under_a_private_link_send_no_referrer(client, ticket):
+def test_pages_under_a_private_link_send_their_origin_at_most(client, ticket):
     token = ticket.tracking_token()
     claim = make_claim()
     for path in (
@@ -111,14 +116,30 @@ def test_pages_under_a_private_link_send_no_referrer(client, ticket):
         f"/ko/refunds/status/{claim.status_token()}/",
         "/ko/requests/not-a-real-token-at-all-0123456789/",  # a dead link's page too
     ):
-        assert client.get(path)["Referrer-Policy"] == "no-referrer", path
+        assert client.get(path)["Referrer-Policy"] == "strict-origin", path
     # Everywhere else the site-wide policy stands.
     assert client.get("/ko/")["Referrer-Policy"] == "same-origin"
     assert client.get("/ko/contact/")["Referrer-Policy"] == "same-origin"
 
 
-def test_a_customer_reply_redirect_under_a_private_link_sends_no_referrer(client, ticket):
+def test_a_customer_reply_redirect_under_a_private_link_keeps_the_policy(client, ticket):
     token = ticket.tracking_token()
     response = client.post(f"/ko/requests/{token}/reply/", {"body": "추가 정보입니다"})
     assert response.status_code == 302
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
+
+
+def test_the_pages_own_forms_pass_the_csrf_origin_check_under_its_policy(ticket):
+    # Under strict-origin the browser sends the page's origin with its forms (under no-referrer it
+    # would send "Origin: null", refused below): the reply goes through with its token.
+    browser = Client(enforce_csrf_checks=True)
+    path = f"/ko/requests/{ticket.tracking_token()}/"
+    page = browser.get(path)
+    csrf = page.context["csrf_token"]
+    refused = browser.post(path + "reply/", {"body": "첨부", "csrfmiddlewaretoken": csrf}, HTTP_ORIGIN="null")
+    assert refused.status_code == 403
+    sent = browser.post(
+        path + "reply/", {"body": "추가 정보", "csrfmiddlewaretoken": csrf}, HTTP_ORIGIN="http://testserver"
+    )
+    assert sent.status_code == 302
+    assert ticket.messages.latest("pk").body == "추가 정보"
