@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from chat.models import AgentAvailability, Chat, ChatDeflection, is_chat_staff, is_supervisor
+from tickets import actions as ticket_actions
 from tickets.models import CannedReply
 
 
@@ -32,6 +34,7 @@ class ChatAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     change_list_template = "admin/chat/chat/change_list.html"
+    actions = ["issue_new_link"]
 
     def get_queryset(self, request: HttpRequest):
         return Chat.objects.visible_to(request.user).select_related("ticket", "agent")
@@ -41,6 +44,24 @@ class ChatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # a chat is a ticket's conversation: it stays with the ticket
+
+    @admin.action(description=_("Issue a new private link (the old one stops working)"), permissions=["change"])
+    def issue_new_link(self, request: HttpRequest, queryset) -> None:
+        """The chat's cookie and its ticket's links all stop working (chat.apps), and the customer
+        is mailed the ticket's new link, where the conversation goes on."""
+        count = 0
+        for chat in queryset.select_related("ticket"):
+            ticket_actions.issue_new_link(chat.ticket, by=request.user.get_username())
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d chat has a new private link; the customer has been e-mailed it.",
+                "%(count)d chats have a new private link; each customer has been e-mailed theirs.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def get_urls(self):
         urls = [

@@ -67,6 +67,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def chat_state(self, event: dict) -> None:
         await self.send_json({"type": "state", "chat": event["chat"]})
 
+    async def chat_revoked(self, event: dict) -> None:
+        pass  # the customer's way in was replaced; agents stay
+
     def may_see(self, message: dict) -> bool:
         return True
 
@@ -117,6 +120,11 @@ class CustomerConsumer(ChatConsumer):
 
     def may_see(self, message: dict) -> bool:
         return not message["internal"]
+
+    async def chat_revoked(self, event: dict) -> None:
+        # Staff issued a new private link: whoever holds the old cookie is out now, not at their
+        # next reconnect. 4403: refused, do not retry with the same cookie.
+        await self.close(code=4403)
 
     async def do_history(self, frame: dict) -> None:
         welcome = await self.welcome()

@@ -9,6 +9,7 @@ remembers the client's id for it, so a message resent after a reconnect is store
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -193,6 +194,13 @@ class Chat(models.Model):
         chat.refresh_from_db()
         return chat, token
 
+    def revoke_customer_token(self) -> None:
+        """The cookie the customer was given stops opening this chat (their ticket's private links
+        were replaced: the chat is the same conversation). The new hash is of a token nobody holds;
+        the customer follows the ticket's new link, and the conversation goes on by e-mail."""
+        self.token_hash = hash_token(secrets.token_urlsafe(32))
+        Chat.objects.filter(pk=self.pk).update(token_hash=self.token_hash)
+
     @classmethod
     def for_token(cls, token: str | None) -> Chat | None:
         if not token:
@@ -372,11 +380,20 @@ def sender_key(agent: AbstractBaseUser | None) -> str:
     return "customer" if agent is None else f"agent:{agent.pk}"
 
 
+# Control characters other than tab and line breaks, and lone surrogates (a JSON frame can carry
+# "\ud800"): PostgreSQL refuses NUL in text and no database can encode a surrogate to UTF-8.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def clean_text(text: object, *, allow_empty: bool = False) -> str:
     """A message's text as it may be stored: a string, within the size limit (refused, never cut,
     so the customer knows to split it). Masking happens when the Message is saved."""
     if not isinstance(text, str):
         raise ChatRefused("bad_message", str(_("A message is text.")))
+    if UNSTORABLE.search(text):
+        raise ChatRefused(
+            "bad_characters", str(_("The message contains characters that cannot be sent. Remove them and try again."))
+        )
     text = text.strip()
     if not text and not allow_empty:
         raise ChatRefused("empty", str(_("Write a message first.")))

@@ -47,3 +47,8 @@ def queue_changed(assigned: list[Chat] = ()) -> None:
     for chat in Chat.objects.waiting().select_related("ticket", "agent"):
         _send(chat_group(chat.pk), {"type": "chat.state", "chat": chat_payload(chat)})
     _send(AGENTS_GROUP, {"type": "chat.queue"})
+
+
+def customer_revoked(chat: Chat) -> None:
+    """The customer's token was replaced: their open socket closes."""
+    _send(chat_group(chat.pk), {"type": "chat.revoked", "chat": chat.pk})

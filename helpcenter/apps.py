@@ -9,7 +9,9 @@ class HelpcenterConfig(AppConfig):
     verbose_name = _("Help Center")
 
     def ready(self) -> None:
-        from helpcenter import roles
+        from helpcenter import logredact, roles
+
+        logredact.install()
 
         # Sent once per app after every migrate; with this sender the roles are set up once.
         post_migrate.connect(roles.set_up_roles, sender=self, dispatch_uid="helpcenter.roles.set_up_roles")

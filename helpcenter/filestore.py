@@ -10,6 +10,16 @@ from __future__ import annotations
 from types import TracebackType
 
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
+
+
+class StorageUnavailable(OSError):
+    """The storage could not take a file (disk full, object store away): the change was undone and
+    left nothing behind, and the customer should hear "try again in a while", not see an error page."""
+
+    @staticmethod
+    def message() -> str:
+        return _("We could not save your files just now, so nothing has been sent. Please try again in a few minutes.")
 
 
 class FilesWritten:
@@ -30,9 +40,11 @@ class FilesWritten:
         existed = storage.exists(target)
         try:
             stored = storage.save(target, content, max_length=field_file.field.max_length)
-        except BaseException:
+        except BaseException as error:
             if not existed:
                 _remove(storage, target)
+            if isinstance(error, OSError) and not isinstance(error, StorageUnavailable):
+                raise StorageUnavailable(*error.args) from error
             raise
         self._written.append((storage, stored))
         field_file.name = stored

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -72,3 +72,36 @@ def fields_of(instance, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
             value = str(value)
         values[field.name] = value
     return values
+
+
+# --- the core's own: the private links given out (helpcenter.privacy) ------------------------------
+
+
+def _links_of(email: str):
+    from helpcenter.models import PrivateLinkToken
+    from helpcenter.privacy import email_digests
+
+    return PrivateLinkToken.objects.filter(email_digest__in=email_digests(email))
+
+
+def export_private_links(email: str, files: FileSink) -> list[dict[str, Any]]:
+    # Only that a link was sent, and when: the link itself was never kept.
+    return [{"kind": row.kind, "sent_at": row.created_at.isoformat()} for row in _links_of(email).order_by("pk")]
+
+
+def erase_private_links(email: str) -> dict[str, int]:
+    deleted, _by_model = _links_of(email).delete()
+    return {"private links": deleted}
+
+
+def purge_private_links(now: datetime) -> dict[str, int]:
+    from django.conf import settings
+
+    from helpcenter.models import PrivateLinkToken
+
+    expired = now - timedelta(days=settings.HELPCENTER_LINK_MAX_AGE_DAYS)
+    deleted, _by_model = PrivateLinkToken.objects.filter(created_at__lt=expired).delete()
+    return {"expired private links": deleted}
+
+
+register(Holder("private_links", export_private_links, erase_private_links, purge_private_links))

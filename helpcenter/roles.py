@@ -38,12 +38,15 @@ CLAIM_READ_AND_COMMENT = [
     "refunds.view_refundclaim",
     "refunds.change_refundclaim",
     "refunds.view_claimevent",
-    "refunds.view_evidence",
     "refunds.view_policyrule",
     "refunds.view_claimnote",
     "refunds.add_claimnote",
     "refunds.view_claimfeedback",
 ]
+
+# Opening the files customers attach to a claim (bank statements, card screenshots): those who
+# decide or pay claims, not everyone who may read one. Agents see the file names only.
+CLAIM_EVIDENCE = ["refunds.view_evidence"]
 
 # Answering customers: the ticket page (conversation, reply, status, files), logging a call as a new
 # ticket, the canned replies they write and reuse, and the help articles they point customers to.
@@ -73,9 +76,9 @@ CLAIM_FILING = ["refunds.add_refundclaim"]
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     AGENTS: TICKET_WORK + CLAIM_READ_AND_COMMENT + CLAIM_FILING + PERSONAL_VIEWS,
     # Decide claims: request information, approve, deny (refunds.models checks the group).
-    REFUND_REVIEWERS: list(CLAIM_READ_AND_COMMENT),
+    REFUND_REVIEWERS: CLAIM_READ_AND_COMMENT + CLAIM_EVIDENCE,
     # Pay approved claims (refunds.models checks the group and that the approver is someone else).
-    FINANCE: list(CLAIM_READ_AND_COMMENT),
+    FINANCE: CLAIM_READ_AND_COMMENT + CLAIM_EVIDENCE,
     # Write the FAQ, and read what customers search for and how they vote, to know what to write.
     EDITORS: _crud("faq", "article", "articletranslation", "category", "tag", "synonym", "contactchannel")
     + ["faq.view_searchquerystat", "faq.view_articlevote"],
@@ -86,6 +89,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     SUPERVISORS: TICKET_WORK
     + CLAIM_READ_AND_COMMENT
     + CLAIM_FILING
+    + CLAIM_EVIDENCE
     + PERSONAL_VIEWS
     + _crud("faq", "article", "articletranslation", actions=("add", "change"))
     + [

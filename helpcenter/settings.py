@@ -352,7 +352,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Private links' tokens are cut out of every line (helpcenter.logredact).
+    "filters": {"private_links": {"()": "helpcenter.logredact.RedactPrivateLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private_links"]}},
     "root": {"handlers": ["console"], "level": (os.environ.get("LOG_LEVEL") or "INFO")},
 }
 

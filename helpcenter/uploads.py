@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import unicodedata
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +24,27 @@ SIGNATURES: list[tuple[bytes, int, str]] = [
     (b"ftypheix", 4, "image/heic"),
     (b"ftypmif1", 4, "image/heic"),
 ]
+
+
+FALLBACK_NAME = "attachment"
+# Device names Windows refuses as a file name, with or without an extension ("CON.txt").
+WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+MAX_NAME_LENGTH = 150
+
+
+def safe_filename(name: str) -> str:
+    """The name to offer when saving: its last path part only, no control or format characters
+    (CR, LF, NUL, right-to-left overrides), no leading dots, no Windows device name; never empty."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in "C" and ch not in '"*:<>?|')
+    name = name.strip().strip(".").strip()  # Windows drops trailing dots; leading ones hide a file
+    if WINDOWS_RESERVED.match(name):
+        name = f"_{name}"
+    if len(name) > MAX_NAME_LENGTH:
+        stem, extension = os.path.splitext(name)
+        name = stem[: MAX_NAME_LENGTH - len(extension[:20])] + extension[:20]
+    return name or FALLBACK_NAME
 
 
 def sniff(head: bytes) -> str | None:

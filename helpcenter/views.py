@@ -7,14 +7,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from helpcenter.privacy import LinkExpired
+from helpcenter.privacy import PRIVATE_REFERRER_POLICY, LinkExpired
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 404 page, except that a dead private link offers a fresh one."""
     if isinstance(exception, LinkExpired):
         lookup_url = reverse(exception.lookup_url_name)
-        return render(request, "link_expired.html", {"lookup_url": lookup_url}, status=404)
+        response = render(request, "link_expired.html", {"lookup_url": lookup_url}, status=404)
+        response["Referrer-Policy"] = PRIVATE_REFERRER_POLICY  # the dead link may still work elsewhere
+        return response
     return defaults.page_not_found(request, exception)
 
 

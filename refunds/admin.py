@@ -66,6 +66,10 @@ class NoteInline(admin.TabularInline):
         return False
 
 
+def may_open_evidence(user) -> bool:
+    return user.has_perm("refunds.view_evidence")
+
+
 @admin.register(RefundClaim)
 class RefundClaimAdmin(admin.ModelAdmin):
     list_display = [
@@ -92,6 +96,7 @@ class RefundClaimAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [NoteInline]
     raw_id_fields = ["ticket"]
+    actions = ["issue_new_link"]
     change_form_template = "admin/refunds/refundclaim/change_form.html"
 
     # Customers file claims on the site; an agent who may add claims files one for the customer
@@ -194,6 +199,7 @@ class RefundClaimAdmin(admin.ModelAdmin):
                     "may_reassess": claim.may_be_reassessed_by(request.user),
                     "events": claim.events.select_related("actor", "policy_rule").prefetch_related("files"),
                     "evidence": claim.evidence.all(),
+                    "may_open_evidence": may_open_evidence(request.user),
                     "transitions": transitions,
                     "refusals": [] if transitions else claim.refusals(request.user),
                     "related_tickets": self._related_tickets(request, claim),
@@ -271,9 +277,26 @@ class RefundClaimAdmin(admin.ModelAdmin):
             )
         return HttpResponseRedirect(reverse("admin:refunds_refundclaim_change", args=[claim.pk]))
 
+    @admin.action(description=_("Issue a new private link (the old one stops working)"), permissions=["change"])
+    def issue_new_link(self, request, queryset):
+        count = 0
+        for claim in queryset:
+            claim.issue_new_link(by=request.user.get_username())
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d refund request has a new private link; the customer has been e-mailed it.",
+                "%(count)d refund requests have a new private link; each customer has been e-mailed theirs.",
+                count,
+            )
+            % {"count": count},
+        )
+
     def evidence_view(self, request, pk: int):
+        """A claim's file, for those who decide or pay claims (helpcenter.roles.CLAIM_EVIDENCE)."""
         item = get_object_or_404(Evidence, pk=pk)
-        if not self.has_view_permission(request, item.claim):
+        if not (self.has_view_permission(request, item.claim) and may_open_evidence(request.user)):
             raise PermissionDenied
         return stored_file(item.file, item.filename, item.content_type)
 

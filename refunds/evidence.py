@@ -8,7 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter.filestore import FilesWritten
 from helpcenter.masking import mask_sensitive
+from helpcenter.uploads import safe_filename
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
@@ -35,15 +37,16 @@ class Evidence(models.Model):
         return self.filename
 
     @classmethod
-    def store(cls, claim, upload, content_type: str, event=None) -> Evidence:
+    def store(cls, claim, upload, content_type: str, event=None, files: FilesWritten | None = None) -> Evidence:
+        """Within the caller's `FilesWritten` and transaction, so that a change that fails keeps no file."""
         item = cls(
             claim=claim,
             event=event,
-            filename=mask_sensitive(upload.name)[:255],
+            filename=safe_filename(mask_sensitive(upload.name))[:255],
             content_type=content_type,
             size=upload.size,
         )
-        item.file.save(upload.name, upload, save=False)
+        (files or FilesWritten()).save(item.file, upload.name, upload)
         item.save()
         return item
 

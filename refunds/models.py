@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter import privacy
+from helpcenter.filestore import FilesWritten
 from helpcenter.languages import current_language
 from helpcenter.masking import mask_sensitive
 from refunds import notifications
@@ -286,7 +287,7 @@ class RefundClaim(models.Model):
         the customer's `language`): the claim, its first event, files, the policy verdict and the
         e-mail. Raises DuplicateClaim when the same charge has an open claim."""
         try:
-            with transaction.atomic():
+            with FilesWritten() as files, transaction.atomic():
                 claim.status = Status.SUBMITTED
                 claim.language = language or current_language()
                 claim.save()
@@ -294,7 +295,7 @@ class RefundClaim(models.Model):
                     claim=claim, action="submit", from_status="", to_status=Status.SUBMITTED, note="", actor=by
                 )
                 for upload, content_type in evidence:
-                    Evidence.store(claim, upload, content_type, event=event)
+                    Evidence.store(claim, upload, content_type, event=event, files=files)
                 claim.record_assessment(cls.AssessedBecause.FILED)
                 notifications.claim_filed(claim)
         except IntegrityError:
@@ -313,11 +314,21 @@ class RefundClaim(models.Model):
     def from_status_token(cls, token: str) -> RefundClaim | None:
         return STATUS_LINK.find(cls.objects.all(), token)
 
-    def status_path(self) -> str:
-        return STATUS_LINK.path(self)
+    def status_path(self, token: str | None = None) -> str:
+        return STATUS_LINK.path(self, token)
 
-    def status_url(self) -> str:
-        return STATUS_LINK.url(self)
+    def status_url(self, token: str | None = None) -> str:
+        return STATUS_LINK.url(self, token)
+
+    def rotate_status_link(self, by: str = "") -> str:
+        """Every link to this claim stops working; returns the one new link's token."""
+        return STATUS_LINK.rotate(self, by=by)
+
+    def issue_new_link(self, by: str = "") -> None:
+        """For a link that reached the wrong person: every earlier link stops working, and the
+        customer is mailed the one new link."""
+        with transaction.atomic():
+            notifications.new_link(self, self.rotate_status_link(by=by))
 
     # --- who may do what (the table's answers for this claim) -------------------------------------
 
@@ -349,7 +360,7 @@ class RefundClaim(models.Model):
             changes[row.recorded_in] = note.strip()
         now = timezone.now()
         try:
-            with transaction.atomic():
+            with FilesWritten() as written, transaction.atomic():
                 updated = RefundClaim.objects.filter(pk=self.pk, version=self.version, status=self.status).update(
                     status=row.target, version=self.version + 1, status_changed_at=now, **changes
                 )
@@ -366,7 +377,7 @@ class RefundClaim(models.Model):
                     created_at=now,
                 )
                 for upload, content_type in files:
-                    Evidence.store(self, upload, content_type, event=event)
+                    Evidence.store(self, upload, content_type, event=event, files=written)
                 self.status, self.version, self.status_changed_at = row.target, self.version + 1, now
                 for name, value in changes.items():
                     setattr(self, name, value)

@@ -12,7 +12,9 @@ from outbox.queue import address_allowed, send_later
 
 
 def _send(claim, kind: str, template: str, context: dict) -> None:
-    context = {"claim": claim, "status_url": claim.status_url(), **context}
+    context = {"claim": claim, **context}
+    if "status_url" not in context:
+        context["status_url"] = claim.status_url()
     subject, body = render_mail(f"refunds/email/{template}", context, claim.language)
     send_later(kind, claim.email, f"{subject} [{claim.reference}]", body, automatic=AutoSubmitted.GENERATED)
 
@@ -33,3 +35,8 @@ def status_link(claim) -> None:
     # Sent on request by anyone who knows the claim's details: a few per hour, then silence.
     if address_allowed("refund-link", claim.email):
         _send(claim, "refund-link", "link", {})
+
+
+def new_link(claim, token: str) -> None:
+    # Staff replaced the claim's links: always sent (no hourly cap), the old link is dead already.
+    _send(claim, "refund-new-link", "new_link", {"status_url": claim.status_url(token)})

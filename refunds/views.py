@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from helpcenter import ratelimit
 from helpcenter.downloads import stored_file
+from helpcenter.filestore import StorageUnavailable
 from helpcenter.lookup import send_fresh_link
-from helpcenter.privacy import LinkExpired
+from helpcenter.privacy import LinkExpired, private_page
 from refunds import notifications
 from refunds.forms import AppealForm, ClaimForm, FeedbackForm, ProvideInfoForm
 from refunds.models import ClaimFeedback, DuplicateClaim, Evidence, PolicyRule, RefundClaim, TransitionNotAllowed
@@ -25,6 +26,9 @@ def new_claim(request: HttpRequest) -> HttpResponse:
             return render(request, "refunds/new_claim.html", _form_context(form))
         try:
             claim = RefundClaim.file(form.save(commit=False), data.get("evidence") or [])
+        except StorageUnavailable:
+            messages.error(request, StorageUnavailable.message())
+            return render(request, "refunds/new_claim.html", _form_context(form), status=503)
         except DuplicateClaim as duplicate:
             # Not filed twice. The link goes to the account's address only, and the page does not
             # name the claim: knowing a charge's details must not open someone else's claim.
@@ -62,6 +66,7 @@ def _claim_for(token: str) -> RefundClaim:
     return claim
 
 
+@private_page
 def status(request: HttpRequest, token: str) -> HttpResponse:
     claim = _claim_for(token)
     events = claim.events.select_related("actor").prefetch_related("files")
@@ -90,6 +95,8 @@ def _customer_transition(request: HttpRequest, token: str, form_class, method: s
             getattr(claim, method)(form.cleaned_data.get("note", ""), files=form.cleaned_data.get("files") or [])
         except (TransitionNotAllowed, PermissionDenied) as error:
             messages.error(request, str(error))
+        except StorageUnavailable:
+            messages.error(request, StorageUnavailable.message())
         else:
             messages.success(request, _("Thank you. We sent your answer to the reviewers."))
         return redirect("refunds:status", token)
@@ -98,16 +105,19 @@ def _customer_transition(request: HttpRequest, token: str, form_class, method: s
 
 
 @require_POST
+@private_page
 def provide_info(request: HttpRequest, token: str) -> HttpResponse:
     return _customer_transition(request, token, ProvideInfoForm, "provide_info")
 
 
 @require_POST
+@private_page
 def appeal(request: HttpRequest, token: str) -> HttpResponse:
     return _customer_transition(request, token, AppealForm, "appeal")
 
 
 @require_POST
+@private_page
 def feedback(request: HttpRequest, token: str) -> HttpResponse:
     claim = _claim_for(token)
     if not claim.is_decided or ClaimFeedback.objects.filter(claim=claim).exists():
@@ -122,6 +132,7 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("refunds:status", token)
 
 
+@private_page
 def evidence_file(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     claim = _claim_for(token)
     item = get_object_or_404(Evidence, pk=pk, claim=claim)

@@ -83,7 +83,7 @@ def test_export_writes_everything_about_the_address_and_nothing_about_others(tmp
     output = tmp_path / "alice.zip"
 
     assert run("export", ALICE, "--output", str(output)) == (
-        f"Wrote {output}: outgoing_mail 2, tickets 1, refund_claims 1, files 2."
+        f"Wrote {output}: private_links 1, outgoing_mail 2, tickets 1, refund_claims 1, files 2."
     )
     with zipfile.ZipFile(output) as archive:
         document = json.loads(archive.read("data.json"))
@@ -99,15 +99,18 @@ def test_export_writes_everything_about_the_address_and_nothing_about_others(tmp
         (ALICE, "ack"),
         ("Alice@Example.com", "refund-filed"),
     ]
+    # The claim's status link, sent in that confirmation: when, never the link itself.
+    assert [link["kind"] for link in document["data"]["private_links"]] == ["refunds.status"]
     exported_claim = document["data"]["refund_claims"][0]
     assert (exported_claim["reference"], exported_claim["amount"]) == (claim.reference, "10900.00")
     assert [event["action"] for event in exported_claim["events"]] == ["submit"]
     assert exported_claim["internal_comments"][0]["body"] == "Alice@Example.com 고객 통화함"
-    # Files travel beside the JSON, under names that cannot leave the archive's folder.
+    # Files travel beside the JSON, under names that cannot leave the archive's folder ("../../" is
+    # dropped when the attachment is saved, helpcenter.uploads.safe_filename).
     assert names == sorted(
         [
             "data.json",
-            f"files/tickets/{ticket.reference}/{ticket.messages.get().attachments.get().pk}-.._.._영수증.pdf",
+            f"files/tickets/{ticket.reference}/{ticket.messages.get().attachments.get().pk}-영수증.pdf",
             f"files/refunds/{claim.reference}/{claim.evidence.get().pk}-명세서.png",
         ]
     )
@@ -124,13 +127,13 @@ def test_faq_votes_hold_no_address_and_are_not_exported(tmp_path):
     run("export", ALICE, "--output", str(output))
     with zipfile.ZipFile(output) as archive:
         document = json.loads(archive.read("data.json"))
-    assert document["data"] == {"tickets": [], "outgoing_mail": [], "refund_claims": []}
+    assert document["data"] == {"private_links": [], "tickets": [], "outgoing_mail": [], "refund_claims": []}
 
 
 def test_erase_without_yes_only_says_what_would_go():
     ticket_for(ALICE, "앨리스 문의")
     assert run("erase", ALICE) == (
-        "Would erase for alice@example.com: outgoing_mail 1, tickets 1, refund_claims 0. Run again with --yes to erase."
+        "Would erase for alice@example.com: private_links 0, outgoing_mail 1, tickets 1, refund_claims 0. Run again with --yes to erase."
     )
     assert Ticket.objects.count() == 1
 
@@ -148,7 +151,7 @@ def test_erase_removes_the_customer_keeps_paid_refunds_and_spares_the_stranger(
     with django_capture_on_commit_callbacks(execute=True):  # files go once the rows' deletion is committed
         output = run("erase", ALICE, "--yes")
     assert output == (
-        "Erased for alice@example.com: outgoing e-mails 3, tickets 1, refund claims deleted 1, "
+        "Erased for alice@example.com: private links 2, outgoing e-mails 3, tickets 1, refund claims deleted 1, "
         "refund claims anonymised (kept for accounting) 1."
     )
     assert list(Ticket.objects.all()) == [bob_ticket]
@@ -219,7 +222,7 @@ def test_retention_purges_old_attachments_and_old_closed_tickets_only(
     RefundClaim.objects.filter(pk=pending.pk).update(status_changed_at=now - datetime.timedelta(days=60))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert purge() == "Purged: closed tickets 1, ticket attachments 2, refund evidence 1."
+        assert purge() == "Purged: expired private links 0, closed tickets 1, ticket attachments 2, refund evidence 1."
     assert set(Ticket.objects.all()) == {recent_closed, open_old, fresh}
     assert list(Attachment.objects.values_list("message__ticket", flat=True)) == [fresh.pk]
     assert recent_closed.messages.count() == 1  # the conversation stays; only the old file went
@@ -230,4 +233,4 @@ def test_retention_purges_old_attachments_and_old_closed_tickets_only(
         + [Path(e.file.name).name for e in Evidence.objects.all()]
     )
     assert stored == expected
-    assert purge() == "Purged: closed tickets 0, ticket attachments 0, refund evidence 0."
+    assert purge() == "Purged: expired private links 0, closed tickets 0, ticket attachments 0, refund evidence 0."

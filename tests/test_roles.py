@@ -21,7 +21,6 @@ CLAIMS_READ_AND_COMMENT = {
     "refunds.view_refundclaim",
     "refunds.change_refundclaim",
     "refunds.view_claimevent",
-    "refunds.view_evidence",
     "refunds.view_policyrule",
     "refunds.view_claimnote",
     "refunds.add_claimnote",
@@ -52,8 +51,8 @@ CLAIM_FILING = {"refunds.add_refundclaim"}
 FAQ_DRAFTING = {"faq.add_article", "faq.change_article", "faq.add_articletranslation", "faq.change_articletranslation"}
 EXPECTED = {
     "Agents": TICKET_WORK | CLAIMS_READ_AND_COMMENT | CLAIM_FILING | PERSONAL_VIEWS,
-    "Refund reviewers": CLAIMS_READ_AND_COMMENT,
-    "Finance": CLAIMS_READ_AND_COMMENT,
+    "Refund reviewers": CLAIMS_READ_AND_COMMENT | {"refunds.view_evidence"},
+    "Finance": CLAIMS_READ_AND_COMMENT | {"refunds.view_evidence"},
     "Editors": FAQ_WRITING,
     "Supervisors": TICKET_WORK
     | CLAIMS_READ_AND_COMMENT
@@ -61,6 +60,7 @@ EXPECTED = {
     | FAQ_DRAFTING
     | PERSONAL_VIEWS
     | {
+        "refunds.view_evidence",
         "console.share_savedview",
         "tickets.delete_cannedreply",
         "tickets.assign_others",

@@ -121,3 +121,10 @@ def agent_reply(
         if not internal:
             notifications.agent_reply(ticket, message)
     return message
+
+
+def issue_new_link(ticket: Ticket, by: str = "") -> None:
+    """For a link that reached the wrong person: every earlier link to the request (and its chat's
+    cookie) stops working, and the customer is mailed the one new link."""
+    with transaction.atomic():
+        notifications.new_link(ticket, ticket.rotate_tracking_link(by=by))

@@ -12,9 +12,11 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
+from helpcenter.filestore import StorageUnavailable
 from helpcenter.forms import MultipleFileField
 from tickets import actions
 from tickets.models import (
@@ -125,7 +127,7 @@ class TicketAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     autocomplete_fields = ["assignee"]
-    actions = ["assign_to_me", "mark_solved"]
+    actions = ["assign_to_me", "mark_solved", "issue_new_link"]
     readonly_fields = [
         "reference",
         "created_at",
@@ -239,7 +241,7 @@ class TicketAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         item = get_object_or_404(Attachment, pk=pk)
-        return stored_file(item.file, item.filename, item.content_type, as_attachment=True)
+        return stored_file(item.file, item.filename, item.content_type)
 
     @admin.display(description=_("overdue"))
     def overdue(self, obj: Ticket) -> str:
@@ -296,14 +298,18 @@ class TicketAdmin(admin.ModelAdmin):
             body = canned.render(obj)
         if body:
             internal = form.cleaned_data.get("reply_kind") == "internal"
-            actions.agent_reply(
-                obj,
-                request.user,
-                render_placeholders(body, obj),
-                internal=internal,
-                pending=obj.status == Ticket.Status.PENDING,
-                uploads=form.cleaned_data.get("reply_attachments") or [],
-            )
+            try:
+                actions.agent_reply(
+                    obj,
+                    request.user,
+                    render_placeholders(body, obj),
+                    internal=internal,
+                    pending=obj.status == Ticket.Status.PENDING,
+                    uploads=form.cleaned_data.get("reply_attachments") or [],
+                )
+            except StorageUnavailable:
+                messages.error(request, StorageUnavailable.message())
+                return
             messages.info(request, _("Internal note added.") if internal else _("Reply queued for e-mail."))
         if new_status:
             actions.change_status(obj, new_status)
@@ -318,15 +324,41 @@ class TicketAdmin(admin.ModelAdmin):
         solved = sum(actions.solve(ticket) for ticket in queryset)
         self.message_user(request, _("%(count)d tickets solved.") % {"count": solved})
 
+    @admin.action(description=_("Issue a new private link (the old one stops working)"), permissions=["change"])
+    def issue_new_link(self, request, queryset):
+        count = 0
+        for ticket in queryset:
+            actions.issue_new_link(ticket, by=request.user.get_username())
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d request has a new private link; the customer has been e-mailed it.",
+                "%(count)d requests have a new private link; each customer has been e-mailed theirs.",
+                count,
+            )
+            % {"count": count},
+        )
+
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["filename", "content_type", "size", "message"]
     search_fields = ["filename", "message__ticket__reference"]
     list_select_related = ["message__ticket"]
+    # Not the file field: its link would point into MEDIA_URL, which nothing serves (files leave
+    # only through the download view, which checks who asks and serves them as downloads).
+    fields = ["filename", "content_type", "size", "message", "download"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Attachment) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:tickets_ticket_attachment", args=[obj.pk]), obj.filename
+        )
 
 
 @admin.register(CannedReply)

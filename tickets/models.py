@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from helpcenter import privacy
 from helpcenter.businesstime import add_business_hours
 from helpcenter.masking import mask_sensitive
+from helpcenter.uploads import safe_filename
 
 TRACKING_SALT = "tickets.tracking"
 TRACKING_LINK = privacy.PrivateLink(salt=TRACKING_SALT, url_name="tickets:track", email_field="requester_email")
@@ -164,18 +165,22 @@ class Ticket(models.Model):
     # --- links ----------------------------------------------------------------------------------
 
     def tracking_token(self) -> str:
-        """A private token for the tracking page: signed reference and e-mail, so it cannot be guessed."""
+        """A new private token for the tracking page (helpcenter.privacy: random, stored hashed)."""
         return TRACKING_LINK.token(self)
 
     @classmethod
     def from_tracking_token(cls, token: str) -> Ticket | None:
         return TRACKING_LINK.find(cls.objects.all(), token)
 
-    def tracking_path(self) -> str:
-        return TRACKING_LINK.path(self)
+    def tracking_path(self, token: str | None = None) -> str:
+        return TRACKING_LINK.path(self, token)
 
-    def tracking_url(self) -> str:
-        return TRACKING_LINK.url(self)
+    def tracking_url(self, token: str | None = None) -> str:
+        return TRACKING_LINK.url(self, token)
+
+    def rotate_tracking_link(self, by: str = "") -> str:
+        """Every link to this request stops working; returns the one new link's token."""
+        return TRACKING_LINK.rotate(self, by=by)
 
     def subject_tag(self) -> str:
         return f"[{self.reference}]"
@@ -336,7 +341,7 @@ class Attachment(models.Model):
         return self.filename
 
     def save(self, *args, **kwargs) -> None:
-        self.filename = mask_sensitive(self.filename)
+        self.filename = safe_filename(mask_sensitive(self.filename))[:255]
         super().save(*args, **kwargs)
 
 

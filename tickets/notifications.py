@@ -73,11 +73,12 @@ def agent_reply(ticket: Ticket, message: Message) -> OutgoingEmail:
 
 
 def survey_request(ticket: Ticket) -> OutgoingEmail:
+    token = ticket.tracking_token()  # one link for both addresses in this mail
     context = {
         "ticket": ticket,
-        "survey_url": settings.SITE_URL + _localized(ticket, "tickets:survey", ticket.tracking_token()),
+        "survey_url": settings.SITE_URL + _localized(ticket, "tickets:survey", token),
         "ratings": range(1, 6),
-        "tracking_url": ticket.tracking_url(),
+        "tracking_url": ticket.tracking_url(token),
     }
     return queue("survey", ticket, "survey", context, AutoSubmitted.GENERATED)
 
@@ -88,6 +89,12 @@ def tracking_link(ticket: Ticket) -> OutgoingEmail | None:
         return None
     context = {"ticket": ticket, "tracking_url": ticket.tracking_url()}
     return queue("link", ticket, "link", context, AutoSubmitted.GENERATED)
+
+
+def new_link(ticket: Ticket, token: str) -> OutgoingEmail:
+    # Staff replaced the request's links: always sent (no hourly cap), the old link is dead already.
+    context = {"ticket": ticket, "tracking_url": ticket.tracking_url(token)}
+    return queue("new-link", ticket, "new_link", context, AutoSubmitted.GENERATED)
 
 
 def _localized(ticket: Ticket, name: str, *args) -> str:

@@ -11,8 +11,9 @@ from faq.models import Article
 from faq.search import normalise
 from helpcenter import ratelimit
 from helpcenter.downloads import stored_file
+from helpcenter.filestore import StorageUnavailable
 from helpcenter.lookup import send_fresh_link
-from helpcenter.privacy import LinkExpired, anonymous_visitor
+from helpcenter.privacy import LinkExpired, anonymous_visitor, private_page
 from tickets import actions, notifications
 from tickets.forms import CallbackForm, ContactForm, ReplyForm, SurveyForm
 from tickets.models import Attachment, SatisfactionResponse, SuggestionClick, Ticket
@@ -38,7 +39,12 @@ def contact(request: HttpRequest) -> HttpResponse:
     callback_form = CallbackForm(prefix="callback")
     if request.method == "POST" and form.is_valid():
         if not _limited(request, form.cleaned_data["requester_email"]):
-            ticket = actions.open_from_web_form(form, visitor=anonymous_visitor(request))
+            try:
+                ticket = actions.open_from_web_form(form, visitor=anonymous_visitor(request))
+            except StorageUnavailable:
+                messages.error(request, StorageUnavailable.message())
+                context = {"form": form, "callback_form": callback_form}
+                return render(request, "tickets/contact.html", context, status=503)
             request.session[THANKS_SESSION_KEY] = ticket.reference
             return redirect("tickets:submitted")
     elif request.method == "POST":
@@ -84,6 +90,7 @@ def _ticket_for(token: str) -> Ticket:
     return ticket
 
 
+@private_page
 def track(request: HttpRequest, token: str) -> HttpResponse:
     ticket = _ticket_for(token)
     conversation = ticket.messages.filter(is_internal=False).select_related("author").prefetch_related("attachments")
@@ -95,6 +102,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@private_page
 def reply(request: HttpRequest, token: str) -> HttpResponse:
     ticket = _ticket_for(token)
     if ticket.status == Ticket.Status.CLOSED:
@@ -108,12 +116,19 @@ def reply(request: HttpRequest, token: str) -> HttpResponse:
             "tickets/track.html",
             {"ticket": ticket, "conversation": conversation, "token": token, "reply_form": form},
         )
-    actions.customer_reply(ticket, form.cleaned_data["body"], form.cleaned_data["attachments"])
+    try:
+        actions.customer_reply(ticket, form.cleaned_data["body"], form.cleaned_data["attachments"])
+    except StorageUnavailable:
+        messages.error(request, StorageUnavailable.message())
+        conversation = ticket.messages.filter(is_internal=False).prefetch_related("attachments")
+        context = {"ticket": ticket, "conversation": conversation, "token": token, "reply_form": form}
+        return render(request, "tickets/track.html", context, status=503)
     messages.success(request, _("Your reply was added. We will answer by e-mail."))
     return redirect(reverse("tickets:track", args=[token]) + "#latest")
 
 
 @require_POST
+@private_page
 def mark_solved(request: HttpRequest, token: str) -> HttpResponse:
     ticket = _ticket_for(token)
     if actions.solve(ticket, by_customer=True):
@@ -121,10 +136,11 @@ def mark_solved(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("tickets:track", token)
 
 
+@private_page
 def attachment(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     ticket = _ticket_for(token)
     item = get_object_or_404(Attachment, pk=pk, message__ticket=ticket, message__is_internal=False)
-    return stored_file(item.file, item.filename, item.content_type, as_attachment=True)
+    return stored_file(item.file, item.filename, item.content_type)
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -138,6 +154,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@private_page
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     ticket = _ticket_for(token)
     answered = SatisfactionResponse.objects.filter(ticket=ticket).first()

@@ -41,8 +41,7 @@ class Command(BaseCommand):
                 # The proxy in front sets the client's address; only it is believed (rate limits, lock-outs).
                 "--proxy-headers", "--forwarded-allow-ips", settings.HELPCENTER_FORWARDED_ALLOW_IPS,
                 "--timeout-graceful-shutdown", str(settings.HELPCENTER_SERVE_GRACE),
-                # Paths carry private links; the proxy's log, which can be scrubbed, is the access log.
-                "--no-access-log",
+                # The access log is on: private links' tokens are cut out of it (helpcenter.logredact).
             ],
         }  # fmt: skip
         if not options["no_mail_worker"]:
