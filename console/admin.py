@@ -75,7 +75,13 @@ class ConsoleTicketAdmin(TicketAdmin):
 
     @admin.display(description=gettext_lazy("subject"), ordering="subject")
     def subject_line(self, obj: Ticket) -> str:
-        return format_html('<span class="console-subject" title="{}">{}</span>', obj.subject, obj.subject)
+        # Search results carry the subject and a snippet with the finds marked (tickets/search.py).
+        marked = getattr(obj, "marked_subject", None)
+        line = format_html('<span class="console-subject" title="{}">{}</span>', obj.subject, marked or obj.subject)
+        found = getattr(obj, "marked_snippet", None)
+        if found:
+            return format_html('{}<span class="console-snippet">{}</span>', line, found)
+        return line
 
     @admin.display(description=gettext_lazy("requester"), ordering="requester_email")
     def requester(self, obj: Ticket) -> str:

@@ -422,3 +422,22 @@ class SuggestionClick(models.Model):
 
     def __str__(self) -> str:
         return self.article_slug
+
+
+class TicketSearchDocument(models.Model):
+    """What the agents' search reads for one ticket: the terms of its reference, requester e-mail,
+    subject and every message, written by tickets/search.py whenever one of those is saved.
+
+    One row per ticket rather than a LIKE over every message: a trigram index (pg_trgm GIN on
+    PostgreSQL, an FTS5 trigram table on SQLite; migration 0009_ticket_search_document) serves the search over this column.
+    """
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    text = models.TextField()
+
+    class Meta:
+        verbose_name = _("ticket search document")
+        verbose_name_plural = _("ticket search documents")
+
+    def __str__(self) -> str:
+        return f"search document of ticket {self.ticket_id}"
