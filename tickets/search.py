@@ -23,7 +23,8 @@ reference is read from the ticket's unique column.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from django.db import connection, models
@@ -63,11 +64,23 @@ def _text_parts(text: str) -> tuple[frozenset[str], str]:
     return terms, joined
 
 
+def _address_terms(text: str) -> set[str]:
+    """The terms of a reference or an e-mail address, which are different for every ticket: a token
+    ending in a digit is its own stem (no Snowball rule ends in a digit), which spares the stemmer a
+    million distinct words when load data is generated."""
+    terms = set()
+    for token in TOKEN.findall(text.lower()):
+        term = token if token[-1].isdigit() else english_term(token)
+        if term and _SAFE_TERM.match(term):
+            terms.add(term)
+    return terms
+
+
 def document_text(reference: str, email: str, subject: str, bodies: Iterable[str]) -> str:
     """The search document of a ticket with this reference, requester e-mail, subject and messages."""
-    terms: set[str] = set()
+    terms = _address_terms(reference) | _address_terms(email)
     joined: list[str] = []
-    for text in (reference, email, subject, *bodies):
+    for text in (subject, *bodies):
         text_terms, text_joined = _text_parts(text)
         terms |= text_terms
         if len(text_joined) >= JOINED_FROM and text_joined not in joined:
@@ -137,6 +150,34 @@ def rebuild(chunk: int = 2000) -> int:
         )
         count += len(tickets)
         last_pk = tickets[-1].pk
+
+
+POSTGRES_INDEX = "tickets_search_trgm"
+_SQLITE_INSERT_TRIGGER = (
+    f"CREATE TRIGGER {SQLITE_FTS_TABLE}_insert AFTER INSERT ON tickets_ticketsearchdocument BEGIN "
+    f"INSERT INTO {SQLITE_FTS_TABLE}(rowid, text) VALUES (new.ticket_id, new.text); END"
+)
+
+
+@contextmanager
+def index_built_at_the_end() -> Iterator[None]:
+    """For writing many documents at once (generate_load_data): the trigram index is built once at
+    the end, which is several times faster than adding a million documents to it one by one."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {POSTGRES_INDEX}")
+        else:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {SQLITE_FTS_TABLE}_insert")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # the index is sorted in memory
+            cursor.execute(
+                f"CREATE INDEX {POSTGRES_INDEX} ON tickets_ticketsearchdocument USING gin (text gin_trgm_ops)"
+            )
+        else:
+            cursor.execute(_SQLITE_INSERT_TRIGGER)
+            cursor.execute(f"INSERT INTO {SQLITE_FTS_TABLE}({SQLITE_FTS_TABLE}) VALUES ('rebuild')")
 
 
 # --- querying ---------------------------------------------------------------------------------
