@@ -186,3 +186,15 @@ def test_a_search_takes_as_many_queries_for_fifty_results_as_for_five(client, ag
 def test_the_document_holds_terms_not_the_text(tickets):
     text = TicketSearchDocument.objects.get(ticket=tickets["refund"]).text
     assert re.search(r" 환불 ", text) and "환불을" not in text
+
+
+def test_the_rebuild_command_says_how_many_tickets_it_indexed(tickets):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    TicketSearchDocument.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_ticket_search", stdout=out)
+    assert out.getvalue().startswith("Indexed 4 tickets in ")
+    assert TicketSearchDocument.objects.count() == 4
