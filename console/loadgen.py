@@ -77,6 +77,7 @@ class Drawn:
     problems: bytearray
     english: bytearray
     customers: array
+    names: bytearray
 
 
 def _email(customer: int) -> str:
@@ -99,6 +100,8 @@ def tickets(
         problem = PROBLEMS[problem_index]
         language = "ko" if rng.random() < 0.9 else "en"
         customer = rng.randrange(max(1, size.tickets // 3))
+        name = rng.randrange(len(NAMES))
+        drawn.names.append(name)
         drawn.created.append(created)
         drawn.problems.append(problem_index)
         drawn.english.append(language == "en")
@@ -119,7 +122,7 @@ def tickets(
             "id": first_id + number,
             "reference": _reference(first_id + number),
             "subject": loadtext.subject(number, problem, language),
-            "requester_name": rng.choice(NAMES),
+            "requester_name": NAMES[name],
             "requester_email": _email(customer),
             "language": language,
             "channel": rng.choice(["web", "web", "email", "email", "phone", "chat"]),
@@ -179,6 +182,7 @@ def search_documents(size: Sizes, first_ticket: int, drawn: Drawn) -> Iterator[d
                 _email(drawn.customers[index]),
                 loadtext.subject(index, problem, language),
                 [body for _agent, body in _conversation(index, drawn, count)],
+                NAMES[drawn.names[index]],
             ),
         }
 
@@ -304,7 +308,7 @@ def generate(size: Sizes, seed: int, report) -> dict[str, int]:
 
     with bulk.indexes_built_at_the_end(Ticket, Message, RefundClaim, ClaimEvent, Article, ArticleTranslation):
         first_ticket = bulk.next_id(Ticket)
-        drawn = Drawn(created=[], problems=bytearray(), english=bytearray(), customers=array("l"))
+        drawn = Drawn(created=[], problems=bytearray(), english=bytearray(), customers=array("l"), names=bytearray())
         timed(Ticket, tickets(size, first_ticket, agents, now, rng, drawn))
         timed(Message, messages(size, first_ticket, bulk.next_id(Message), agents, now, rng, drawn))
         with ticket_search.index_built_at_the_end():

@@ -1,6 +1,6 @@
 """The agents' ticket search: Korean understood the way the FAQ search understands it (particles,
 verb endings and missing spaces, through helpcenter.text_analysis), over the reference, the
-requester's e-mail, the subject and every message, with the finds marked in the list.
+requester's e-mail and name, the subject and every message, with the finds marked in the list.
 
 Each ticket has one search document (TicketSearchDocument), rewritten whenever the ticket's
 subject or address or one of its messages is saved:
@@ -76,11 +76,12 @@ def _address_terms(text: str) -> set[str]:
     return terms
 
 
-def document_text(reference: str, email: str, subject: str, bodies: Iterable[str]) -> str:
-    """The search document of a ticket with this reference, requester e-mail, subject and messages."""
+def document_text(reference: str, email: str, subject: str, bodies: Iterable[str], name: str = "") -> str:
+    """The search document of a ticket with this reference, requester e-mail, subject and messages
+    (and the requester's name: agents look customers up by it too)."""
     terms = _address_terms(reference) | _address_terms(email)
     joined: list[str] = []
-    for text in (subject, *bodies):
+    for text in (name, subject, *bodies):
         text_terms, text_joined = _text_parts(text)
         terms |= text_terms
         if len(text_joined) >= JOINED_FROM and text_joined not in joined:
@@ -92,7 +93,7 @@ def document_text(reference: str, email: str, subject: str, bodies: Iterable[str
 
 
 def ticket_document(ticket: Ticket, bodies: Iterable[str]) -> str:
-    return document_text(ticket.reference, ticket.requester_email, ticket.subject, bodies)
+    return document_text(ticket.reference, ticket.requester_email, ticket.subject, bodies, ticket.requester_name)
 
 
 def refresh(ticket: Ticket) -> None:
@@ -106,7 +107,7 @@ def refresh(ticket: Ticket) -> None:
     )
 
 
-SEARCHED_TICKET_FIELDS = frozenset({"reference", "requester_email", "subject"})
+SEARCHED_TICKET_FIELDS = frozenset({"reference", "requester_email", "requester_name", "subject"})
 
 
 def ticket_saved(sender, instance: Ticket, created: bool, update_fields=None, raw: bool = False, **kwargs) -> None:

@@ -198,3 +198,10 @@ def test_the_rebuild_command_says_how_many_tickets_it_indexed(tickets):
     call_command("rebuild_ticket_search", stdout=out)
     assert out.getvalue().startswith("Indexed 4 tickets in ")
     assert TicketSearchDocument.objects.count() == 4
+
+
+def test_a_requesters_name_finds_their_tickets(client, agent):
+    ticket = Ticket.objects.create(subject="문의", requester_email="kim@example.com", requester_name="김민준")
+    Ticket.objects.create(subject="문의", requester_email="lee@example.com", requester_name="이서연")
+    client.force_login(agent)
+    assert found(client, "김민준") == [ticket.reference]

@@ -48,7 +48,7 @@ def fill_documents(apps, schema_editor):
             bodies[ticket_id].append(body)
         Document.objects.bulk_create(
             Document(
-                ticket_id=t.pk, text=document_text(t.reference, t.requester_email, t.subject, bodies[t.pk])
+                ticket_id=t.pk, text=document_text(t.reference, t.requester_email, t.subject, bodies[t.pk], t.requester_name)
             )
             for t in tickets
         )
