@@ -50,8 +50,9 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
 
-        def report(table: str, count: int, seconds: float) -> None:
-            self.stdout.write(f"  {table}: {count:,} rows in {seconds:.1f} s")
+        def report(table: str, count: int | None, seconds: float) -> None:
+            rows = f"{count:,} rows " if count is not None else ""
+            self.stdout.write(f"  {table}: {rows}in {seconds:.1f} s")
 
         with transaction.atomic():
             generate(size, seed, report)
