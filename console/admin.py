@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from chat.admin import ChatAdmin
 from chat.models import Chat
+from console import pagination
 from console.counting import model_admin_for
 from console.customers import customer_page_url
 from console.models import SavedView, clean_querystring
@@ -187,6 +188,16 @@ class ConsoleTicketAdmin(TicketAdmin):
         )
 
     conversation.short_description = TicketAdmin.conversation.short_description
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searching = bool(request.GET.get("q", "").strip())
+        return self.paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            count_up_to=pagination.SEARCH_COUNT_UP_TO if searching else None,
+        )
 
     def changelist_view(self, request, extra_context=None):
         context = {

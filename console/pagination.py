@@ -11,9 +11,11 @@ from django.utils.translation import gettext
 
 # Below this many rows an exact count is cheap, and a small install shows exact numbers.
 ESTIMATE_FROM = 100_000
-# Filtered lists are counted this far and no further: nobody pages to the ten-thousandth result,
-# and counting every match of a common word reads every matching row.
+# Filtered lists are counted this far and no further: nobody pages to the ten-thousandth result.
 COUNT_UP_TO = 10_000
+# A search, only this far: each match counted is a search document read and checked (tenfold the
+# cost of a filter's index entry), and a common word matches a tenth of a million tickets.
+SEARCH_COUNT_UP_TO = 1_000
 
 
 class ShownCount(int):
@@ -43,7 +45,11 @@ class EstimatedCountPaginator(Paginator):
     """On PostgreSQL, the unfiltered list counts from the planner's row estimate (pg_class, kept by
     ANALYZE and autovacuum) once the table is large: an exact COUNT(*) reads the whole table on
     every page load, and nobody pages to the millionth ticket. Filtered lists count up to
-    COUNT_UP_TO."""
+    COUNT_UP_TO (or `count_up_to`)."""
+
+    def __init__(self, *args, count_up_to: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_up_to = count_up_to
 
     @cached_property
     def count(self) -> int:
@@ -57,7 +63,8 @@ class EstimatedCountPaginator(Paginator):
                 row = cursor.fetchone()
             if row and row[0] >= ESTIMATE_FROM:
                 return ShownCount.of(int(row[0]), estimated=True)
-        counted = queryset.order_by()[: COUNT_UP_TO + 1].count()
-        if counted > COUNT_UP_TO:
-            return ShownCount.of(COUNT_UP_TO, capped=True)
+        cap = self.count_up_to or COUNT_UP_TO
+        counted = queryset.order_by()[: cap + 1].count()
+        if counted > cap:
+            return ShownCount.of(cap, capped=True)
         return ShownCount.of(counted)

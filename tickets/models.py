@@ -98,7 +98,7 @@ class Ticket(models.Model):
     first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first responded"), null=True, blank=True)
-    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True, db_index=True)  # the dashboard's chart
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     linked_ticket = models.ForeignKey(
         "self",
@@ -124,6 +124,13 @@ class Ticket(models.Model):
             # The customer page matches addresses case-insensitively (requester_email__iexact is
             # UPPER(...) = UPPER(...)): without this it reads every ticket.
             models.Index(Upper("requester_email"), name="tickets_requester_email_upper"),
+            # The queues (mine, unassigned, past SLA) read the open tickets only: a few percent of a
+            # million, found here without visiting the solved and closed ones.
+            models.Index(
+                fields=["assignee", "resolution_due"],
+                condition=~models.Q(status__in=["solved", "closed"]),
+                name="tickets_active_by_assignee",
+            ),
         ]
         # Anyone who works tickets may take one; handing it to someone else is a supervisor's call.
         permissions = [("assign_others", "Can assign tickets to other agents")]

@@ -118,13 +118,16 @@ def test_the_claim_list_takes_the_same_queries_for_fifty_claims_as_for_five(clie
     assert five[1] == fifty[1]
 
 
-def test_a_filtered_list_stops_counting_at_the_cap_and_says_so(client, monkeypatch):
-    monkeypatch.setattr("console.pagination.COUNT_UP_TO", 10)
+def test_a_filtered_list_and_a_search_stop_counting_at_their_caps_and_say_so(client, monkeypatch):
+    monkeypatch.setattr("console.pagination.COUNT_UP_TO", 5)
+    monkeypatch.setattr("console.pagination.SEARCH_COUNT_UP_TO", 10)
     agent = member("alice", "Agents")
     client.force_login(agent)
     add_tickets(12, agent)
-    page = client.get(LIST, {"q": "환불"}).content.decode()
-    assert "결과 10+건" in page
-    assert "10+ 문의" in page
-    exact = client.get(LIST, {"q": "환불", "status__exact": "new"}).content.decode()
-    assert "결과 4건" in exact
+    searched = client.get(LIST, {"q": "환불"}).content.decode()
+    assert "결과 10+건" in searched
+    assert "10+ 문의" in searched
+    filtered = client.get(LIST, {"priority__exact": "urgent"}).content.decode()
+    assert "5+ 문의" in filtered
+    exact = client.get(LIST, {"status__exact": "new"}).content.decode()
+    assert "4 문의" in exact and "4+" not in exact
