@@ -121,8 +121,8 @@ class Ticket(models.Model):
         verbose_name_plural = _("tickets")
         indexes = [
             models.Index(fields=["status", "priority"], name="tickets_status_priority"),
-            # The customer page matches addresses case-insensitively (requester_email__iexact is
-            # UPPER(...) = UPPER(...)): without this it reads every ticket.
+            # The customer page and the agents' search by address match it case-insensitively
+            # (requester_email__iexact is UPPER(...) = UPPER(...)): without this they read every ticket.
             models.Index(Upper("requester_email"), name="tickets_requester_email_upper"),
             # The queues (mine, unassigned, past SLA) read the open tickets only: a few percent of a
             # million, found here without visiting the solved and closed ones.
@@ -436,7 +436,7 @@ class TicketSearchDocument(models.Model):
     subject and every message, written by tickets/search.py whenever one of those is saved.
 
     One row per ticket rather than a LIKE over every message: a trigram index (pg_trgm GIN on
-    PostgreSQL, an FTS5 trigram table on SQLite; migration 0009_ticket_search_document) serves the search over this column.
+    PostgreSQL, an FTS5 trigram table on SQLite; migration 0010_ticket_search_document) serves the search over this column.
     """
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search_document")

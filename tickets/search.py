@@ -16,8 +16,8 @@ of one or two syllables must be a whole term (" 환불 ": two syllables alone gi
 longer one may occur anywhere (결제취소 in 결제취소), an English word must begin a term
 (" refund" finds refunds and refunded), a single letter or digit must be a whole term. Every
 word must match. An e-mail address or a reference
-is looked up whole instead: an address is one term of the document (any letter case), a
-reference is read from the ticket's unique column.
+is looked up whole instead, on the ticket's own columns: an address through its case-insensitive
+index (UPPER), a reference through its unique index.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from helpcenter.text_analysis import (
 from tickets.models import Message, Ticket, TicketSearchDocument
 
 # The SQLite side: an FTS5 table with the trigram tokenizer over TicketSearchDocument.text, kept in
-# step by triggers (migration 0009_ticket_search_document).
+# step by triggers (migration 0010_ticket_search_document).
 SQLITE_FTS_TABLE = "tickets_search_fts"
 # A term is only ever made of these, so a pattern never needs escaping.
 _SAFE_TERM = re.compile(r"^[\uac00-\ud7a3a-z0-9]+$")
@@ -226,8 +226,11 @@ def matching(queryset: models.QuerySet, query: str) -> models.QuerySet:
     if exact is not None:
         return queryset.filter(exact)
     address = query.strip().lower()
-    # The whole address is one term of the document: found in any letter case, through the index.
-    patterns = [f"% {address} %"] if _EMAIL.match(address) else query_patterns(query)
+    if _EMAIL.match(address):
+        # Read from the ticket's own column through its case-insensitive index: the address's
+        # pieces (example, com) are in every document, so trigrams would narrow nothing.
+        return queryset.filter(requester_email__iexact=address)
+    patterns = query_patterns(query)
     if not patterns:
         return queryset.none()
     if connection.vendor == "sqlite":

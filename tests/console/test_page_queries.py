@@ -131,3 +131,15 @@ def test_a_filtered_list_and_a_search_stop_counting_at_their_caps_and_say_so(cli
     assert "5+ 문의" in filtered
     exact = client.get(LIST, {"status__exact": "new"}).content.decode()
     assert "4 문의" in exact and "4+" not in exact
+
+
+def test_the_claim_list_reads_no_date_of_every_claim_and_counts_once(client):
+    reviewer = member("rita", "Refund reviewers")
+    client.force_login(reviewer)
+    make_claim(email="claimant@example.com")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/refunds/refundclaim/").content.decode()
+    claim_sql = [q["sql"] for q in queries.captured_queries if '"refunds_refundclaim"' in q["sql"]]
+    assert [sql for sql in claim_sql if "DISTINCT" in sql and "created_at" in sql] == []
+    assert len([sql for sql in claim_sql if "COUNT(" in sql]) == 1
+    assert "1 환불 신청" in page

@@ -57,7 +57,7 @@ def fill_documents(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0008_sender_links_submission_key"),
+        ("tickets", "0009_requester_email_case_insensitive_index"),
     ]
 
     operations = [
