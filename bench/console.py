@@ -11,7 +11,9 @@ PostgreSQL the database is created when it does not exist (the server must let u
 Then, in this process, as a logged-in agent (load-agent-01, in the Agents group) through Django's
 test client (no HTTP server, so this is the application and database time only): each page is
 fetched 3 times to warm up, then --requests times; p50 and p95 of those warm runs are printed with
-the page's query count. Pages: the dashboard, the ticket list (default, each saved view, each
+the page's query count and the median CPU time of this process per page (Django's work, and
+SQLite's; PostgreSQL's own CPU is not in it), which a busy machine does not inflate the way it
+inflates wall time. Pages: the dashboard, the ticket list (default, each saved view, each
 filter value, searches for Korean words with a particle, without a space and two words, for an
 e-mail address and a reference), a ticket page, the claim list.
 """
@@ -153,7 +155,7 @@ def main() -> None:
         print(f"generate_load_data: {generate_seconds:.1f} s")
     print(f"warm runs per page: {args.requests} (after 3 warm-up), as load-agent-01 (Agents)")
     print(f"machine: {os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.1f}")
-    print(f"{'page':<34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print(f"{'page':<34} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'queries':>8}")
     for label, url in pages(client):
         for _ in range(3):
             response = client.get(url, secure=True)
@@ -161,15 +163,19 @@ def main() -> None:
                 print(f"{label:<34} HTTP {response.status_code}")
                 break
         else:
-            timings = []
+            timings, cpu = [], []
             for _ in range(args.requests):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 client.get(url, secure=True)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
             counter = QueryCounter()
             with connection.execute_wrapper(counter):
                 client.get(url, secure=True)
-            print(f"{label:<34} {statistics.median(timings):8.1f} {pct(timings, 95):8.1f} {counter.count:8d}")
+            print(
+                f"{label:<34} {statistics.median(timings):8.1f} {pct(timings, 95):8.1f} "
+                f"{statistics.median(cpu):8.1f} {counter.count:8d}"
+            )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
