@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""How to understand Korean verb forms: the rule set in faq/search/analysis.py against kiwipiepy.
+"""How to understand Korean verb forms: the rule set in helpcenter/text_analysis.py against kiwipiepy.
 
     .venv/bin/python bench/faq_analysers.py [--articles 2000]
 
@@ -36,7 +36,7 @@ CASE_FILES = [ROOT / "tests" / "faq" / "relevance.json", ROOT / "tests" / "faq" 
 def kiwi_analyser():
     from kiwipiepy import Kiwi
 
-    from faq.search import analysis
+    from helpcenter import text_analysis as analysis
 
     kiwi = Kiwi()
     nouns = {"NNG", "NNP", "NR", "XR", "SH", "NNB"}
@@ -148,14 +148,15 @@ def main() -> None:
     from django.core.management import call_command
 
     from bench.faq_search import SEED, CorpusGenerator
-    from faq.search import analysis, index, ranking
+    from faq.search import index, ranking
+    from helpcenter import text_analysis as analysis
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))
     generator = CorpusGenerator(SEED)
     generated = [generator.article() for _ in range(args.articles)]
     log("rules")
-    results = [measure("rules (faq/search/analysis.py)", generated)]
+    results = [measure("rules (helpcenter/text_analysis.py)", generated)]
     log("kiwipiepy: loading its model")
     t = time.perf_counter()
     kiwi = kiwi_analyser()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from chat.admin import ChatAdmin
 from chat.models import Chat
+from console import pagination
 from console.counting import model_admin_for
 from console.customers import customer_page_url
 from console.models import SavedView, clean_querystring
@@ -75,7 +76,13 @@ class ConsoleTicketAdmin(TicketAdmin):
 
     @admin.display(description=gettext_lazy("subject"), ordering="subject")
     def subject_line(self, obj: Ticket) -> str:
-        return format_html('<span class="console-subject" title="{}">{}</span>', obj.subject, obj.subject)
+        # Search results carry the subject and a snippet with the finds marked (tickets/search.py).
+        marked = getattr(obj, "marked_subject", None)
+        line = format_html('<span class="console-subject" title="{}">{}</span>', obj.subject, marked or obj.subject)
+        found = getattr(obj, "marked_snippet", None)
+        if found:
+            return format_html('{}<span class="console-snippet">{}</span>', line, found)
+        return line
 
     @admin.display(description=gettext_lazy("requester"), ordering="requester_email")
     def requester(self, obj: Ticket) -> str:
@@ -182,6 +189,16 @@ class ConsoleTicketAdmin(TicketAdmin):
 
     conversation.short_description = TicketAdmin.conversation.short_description
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searching = bool(request.GET.get("q", "").strip())
+        return self.paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            count_up_to=pagination.SEARCH_COUNT_UP_TO if searching else None,
+        )
+
     def changelist_view(self, request, extra_context=None):
         context = {
             **(extra_context or {}),
@@ -234,7 +251,15 @@ def _customer_link(email: str) -> str:
 
 
 class ConsoleClaimAdmin(RefundClaimAdmin):
-    """The claim page with the link to its customer's page."""
+    """The claim page with the link to its customer's page; the claim list at two hundred thousand
+    claims the same way as the ticket list: no count of every claim beside "N results", no year
+    links (a DISTINCT over every claim's date), the staff as the assignee choices, and the
+    estimated or capped count."""
+
+    list_filter = _with_staff_assignees(RefundClaimAdmin.list_filter)
+    show_full_result_count = False
+    date_hierarchy = None
+    paginator = EstimatedCountPaginator
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

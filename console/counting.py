@@ -41,4 +41,6 @@ def changelist_count(request: HttpRequest, model, querystring: str) -> int | Non
         changelist = model_admin.get_changelist_instance(listing)
     except (IncorrectLookupParameters, SuspiciousOperation):
         return None
-    return changelist.queryset.count()
+    # The count the list itself shows (console.pagination: capped or estimated on a large table),
+    # not a second COUNT of the same rows.
+    return changelist.result_count

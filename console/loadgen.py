@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,28 +20,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from console import bulk
+from console import bulk, loadtext
+from console.loadtext import NAMES, PROBLEMS
+from faq import search as faq_search
 from faq.models import Article, ArticleTranslation, Category
 from helpcenter import roles
 from refunds.models import ClaimEvent, RefundClaim
 from refunds.transitions import Status as ClaimStatus
-from tickets.models import Message, Ticket
+from tickets import search as ticket_search
+from tickets.models import Message, Ticket, TicketSearchDocument
 
 SPAN = timedelta(days=730)
-PROBLEMS = [
-    ("결제", "payment", "카드 결제가 두 번 됐어요", "이번 달 프리미엄 요금이 두 번 결제되었습니다. 확인 부탁드립니다."),
-    ("환불", "refund", "환불은 언제 되나요", "지난주에 해지했는데 환불이 아직 들어오지 않았습니다."),
-    ("로그인", "account", "로그인이 안 돼요", "비밀번호를 바꾼 뒤로 앱에서 로그인이 되지 않습니다."),
-    ("재생", "playback", "동영상이 재생되지 않아요", "앱에서 동영상을 누르면 검은 화면만 나오고 소리만 들립니다."),
-    ("구독", "subscription", "요금제를 바꾸고 싶어요", "가족 요금제로 바꾸려면 어떻게 해야 하나요?"),
-    ("기타", "other", "문의드립니다", "앱 알림이 너무 자주 옵니다. 끄는 방법을 알려 주세요."),
-]
-ANSWERS = [
-    "안녕하세요, 고객센터입니다. 확인해 보니 중복 결제가 맞습니다. 환불 절차를 안내해 드리겠습니다.",
-    "불편을 드려 죄송합니다. 앱을 최신 버전으로 업데이트한 뒤 다시 시도해 주세요.",
-    "문의하신 내용은 설정 > 알림 메뉴에서 바꾸실 수 있습니다.",
-]
-NAMES = ["김민준", "이서연", "박지호", "최수아", "정도윤", "강하은", "조예준", "윤지우", "장서준", "임채원"]
 AGENT_COUNT = 20
 
 
@@ -78,16 +68,44 @@ def _when(rng: random.Random, now: datetime) -> datetime:
     return now - SPAN * (rng.random() ** 1.6)
 
 
+@dataclass
+class Drawn:
+    """What tickets() drew for each ticket, kept compactly for the messages and search documents
+    that follow (a million tickets: a few megabytes, not a million dicts)."""
+
+    created: list[datetime]
+    problems: bytearray
+    english: bytearray
+    customers: array
+    names: bytearray
+
+
+def _email(customer: int) -> str:
+    return f"customer{customer}@example.com"
+
+
+def _reference(ticket_id: int) -> str:
+    return f"HC-L{ticket_id:07d}"
+
+
 def tickets(
-    size: Sizes, first_id: int, agents: list[int], now: datetime, rng: random.Random, created_times: list[datetime]
+    size: Sizes, first_id: int, agents: list[int], now: datetime, rng: random.Random, drawn: Drawn
 ) -> Iterator[dict]:
-    """The tickets; each one's creation time is appended to created_times for its messages."""
+    """The tickets; what each one drew is appended to `drawn` for its messages."""
     priorities = ["low"] * 2 + ["normal"] * 6 + ["high"] * 2 + ["urgent"]
     for number in range(size.tickets):
         created = _when(rng, now)
-        created_times.append(created)
         age_days = (now - created).days
-        word, topic, subject, _body = rng.choice(PROBLEMS)
+        problem_index = rng.randrange(len(PROBLEMS))
+        problem = PROBLEMS[problem_index]
+        language = "ko" if rng.random() < 0.9 else "en"
+        customer = rng.randrange(max(1, size.tickets // 3))
+        name = rng.randrange(len(NAMES))
+        drawn.names.append(name)
+        drawn.created.append(created)
+        drawn.problems.append(problem_index)
+        drawn.english.append(language == "en")
+        drawn.customers.append(customer)
         priority = rng.choice(priorities)
         first_hours, resolution_hours = settings.TICKETS_SLA_HOURS[priority]
         if age_days > 14:
@@ -100,18 +118,17 @@ def tickets(
             if status in ("solved", "closed")
             else None
         )
-        customer = rng.randrange(max(1, size.tickets // 3))
         yield {
             "id": first_id + number,
-            "reference": f"HC-L{first_id + number:07d}",
-            "subject": f"{subject} ({word} #{number})",
-            "requester_name": rng.choice(NAMES),
-            "requester_email": f"customer{customer}@example.com",
-            "language": "ko" if rng.random() < 0.9 else "en",
+            "reference": _reference(first_id + number),
+            "subject": loadtext.subject(number, problem, language),
+            "requester_name": NAMES[name],
+            "requester_email": _email(customer),
+            "language": language,
             "channel": rng.choice(["web", "web", "email", "email", "phone", "chat"]),
             "status": status,
             "priority": priority,
-            "topic": topic,
+            "topic": problem.topic,
             "assignee_id": rng.choice(agents) if status != "new" or rng.random() < 0.3 else None,
             "created_at": created,
             "updated_at": solved or responded or created,
@@ -123,28 +140,51 @@ def tickets(
         }
 
 
+def _message_counts(size: Sizes) -> Iterator[int]:
+    per_ticket, extra = divmod(size.messages, size.tickets)
+    for index in range(size.tickets):
+        yield per_ticket + (1 if index < extra else 0)
+
+
+def _conversation(index: int, drawn: Drawn, count: int) -> list[tuple[bool, str]]:
+    language = "en" if drawn.english[index] else "ko"
+    return loadtext.conversation(index, PROBLEMS[drawn.problems[index]], language, count)
+
+
 def messages(
-    size: Sizes, first_ticket: int, first_id: int, agents: list[int], now: datetime, rng: random.Random, created_times
+    size: Sizes, first_ticket: int, first_id: int, agents: list[int], now: datetime, rng: random.Random, drawn: Drawn
 ):
     """size.messages messages over the tickets: the customer's question first, then replies."""
-    per_ticket, extra = divmod(size.messages, size.tickets)
     message_id = first_id
-    for index in range(size.tickets):
-        ticket_id = first_ticket + index
-        created = created_times[index]
-        count = per_ticket + (1 if index < extra else 0)
-        _word, _topic, _subject, body = PROBLEMS[index % len(PROBLEMS)]
-        for turn in range(count):
-            from_agent = turn % 2 == 1
+    for index, count in enumerate(_message_counts(size)):
+        created = drawn.created[index]
+        for turn, (from_agent, body) in enumerate(_conversation(index, drawn, count)):
             yield {
                 "id": message_id,
-                "ticket_id": ticket_id,
+                "ticket_id": first_ticket + index,
                 "author_kind": "agent" if from_agent else "customer",
                 "author_id": rng.choice(agents) if from_agent else None,
-                "body": rng.choice(ANSWERS) if from_agent else body,
+                "body": body,
                 "created_at": min(now, created + timedelta(hours=turn * 3)),
             }
             message_id += 1
+
+
+def search_documents(size: Sizes, first_ticket: int, drawn: Drawn) -> Iterator[dict]:
+    """Each ticket's search document, from the same words as its subject and messages."""
+    for index, count in enumerate(_message_counts(size)):
+        language = "en" if drawn.english[index] else "ko"
+        problem = PROBLEMS[drawn.problems[index]]
+        yield {
+            "ticket_id": first_ticket + index,
+            "text": ticket_search.document_text(
+                _reference(first_ticket + index),
+                _email(drawn.customers[index]),
+                loadtext.subject(index, problem, language),
+                [body for _agent, body in _conversation(index, drawn, count)],
+                NAMES[drawn.names[index]],
+            ),
+        }
 
 
 CLAIM_STATES = [
@@ -224,7 +264,9 @@ def articles_and_translations(size: Sizes, first_id: int, first_translation: int
     for number in range(size.articles):
         created = _when(rng, now)
         article_id = first_id + number
-        word, _topic, subject, body = rng.choice(PROBLEMS)
+        problem = rng.choice(PROBLEMS)
+        subject = problem.subjects["ko"][number % len(problem.subjects["ko"])]
+        body = " ".join(problem.bodies["ko"])
         articles.append(
             {
                 "id": article_id,
@@ -243,7 +285,7 @@ def articles_and_translations(size: Sizes, first_id: int, first_translation: int
                 "id": first_translation + number,
                 "article_id": article_id,
                 "language": "ko",
-                "title": f"{word} 도움말 {number}: {subject}",
+                "title": f"{problem.word} 도움말 {number}: {subject}",
                 "body": body,
                 "body_html": f"<p>{body}</p>",
                 "updated_at": created,
@@ -264,16 +306,27 @@ def generate(size: Sizes, seed: int, report) -> dict[str, int]:
         counts[model._meta.db_table] = bulk.insert(model, rows)
         report(model._meta.db_table, counts[model._meta.db_table], time.perf_counter() - started)
 
-    first_ticket = bulk.next_id(Ticket)
-    created_times: list[datetime] = []
-    timed(Ticket, tickets(size, first_ticket, agents, now, rng, created_times))
-    timed(Message, messages(size, first_ticket, bulk.next_id(Message), agents, now, rng, created_times))
-    claims, events = claims_and_events(size, bulk.next_id(RefundClaim), bulk.next_id(ClaimEvent), agents, now, rng)
-    timed(RefundClaim, claims)
-    timed(ClaimEvent, events)
-    articles, translations = articles_and_translations(
-        size, bulk.next_id(Article), bulk.next_id(ArticleTranslation), now, rng
-    )
-    timed(Article, articles)
-    timed(ArticleTranslation, translations)
+    with bulk.indexes_built_at_the_end(Ticket, Message, RefundClaim, ClaimEvent, Article, ArticleTranslation):
+        first_ticket = bulk.next_id(Ticket)
+        drawn = Drawn(created=[], problems=bytearray(), english=bytearray(), customers=array("l"), names=bytearray())
+        timed(Ticket, tickets(size, first_ticket, agents, now, rng, drawn))
+        timed(Message, messages(size, first_ticket, bulk.next_id(Message), agents, now, rng, drawn))
+        with ticket_search.index_built_at_the_end():
+            timed(TicketSearchDocument, search_documents(size, first_ticket, drawn))
+            started = time.perf_counter()
+        report("ticket search: trigram index built", None, time.perf_counter() - started)
+        del drawn
+        claims, events = claims_and_events(size, bulk.next_id(RefundClaim), bulk.next_id(ClaimEvent), agents, now, rng)
+        timed(RefundClaim, claims)
+        timed(ClaimEvent, events)
+        articles, translations = articles_and_translations(
+            size, bulk.next_id(Article), bulk.next_id(ArticleTranslation), now, rng
+        )
+        timed(Article, articles)
+        timed(ArticleTranslation, translations)
+        started = time.perf_counter()
+    report("secondary indexes built again", None, time.perf_counter() - started)
+    started = time.perf_counter()
+    counts["faq articles indexed"] = faq_search.rebuild_index()  # every article, the generated ones too
+    report("faq_searchterm (rebuild_index): articles", counts["faq articles indexed"], time.perf_counter() - started)
     return counts

@@ -4,6 +4,7 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Avg, Count
@@ -18,7 +19,7 @@ from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
 from helpcenter.filestore import StorageUnavailable
 from helpcenter.forms import MultipleFileField
-from tickets import actions
+from tickets import actions, search
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -52,6 +53,17 @@ class AgeFilter(CreatedAgeFilter):
         (7, _("Older than a week")),
         (30, _("Older than 30 days")),
     ]
+
+
+class SearchChangeList(ChangeList):
+    """The ticket list; when it shows search results, their subjects and snippets with the finds marked."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        if self.query:
+            # A list, so that the marked objects are the ones the page shows (not a second query).
+            self.result_list = list(self.result_list)
+            search.mark_results(self.result_list, self.query)
 
 
 class TicketAdminForm(forms.ModelForm):
@@ -123,7 +135,8 @@ class TicketAdmin(admin.ModelAdmin):
         OverdueFilter,
     ]
     list_select_related = ["assignee"]
-    search_fields = ["reference", "subject", "requester_email", "requester_name", "messages__body"]
+    # What the search box covers; the search itself is tickets/search.py (get_search_results).
+    search_fields = ["reference", "requester_email", "subject", "messages__body"]
     date_hierarchy = "created_at"
     list_per_page = 50
     autocomplete_fields = ["assignee"]
@@ -141,6 +154,14 @@ class TicketAdmin(admin.ModelAdmin):
         "overdue",
         "links",
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return search.matching(queryset, search_term), False
+
+    def get_changelist(self, request, **kwargs):
+        return SearchChangeList
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:  # logging a phone call or chat

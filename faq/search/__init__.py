@@ -7,7 +7,6 @@ What the rest of the help center calls is re-exported here: ``faq.search.search(
 
 from __future__ import annotations
 
-from faq.search.analysis import MAX_QUERY_LENGTH, analyse, initials_terms, normalise
 from faq.search.correction import forget_vocabulary
 from faq.search.index import (
     forget_document_counts,
@@ -31,6 +30,7 @@ from faq.search.ranking import (
     search,
 )
 from faq.snippets import highlight, snippet
+from helpcenter.text_analysis import MAX_QUERY_LENGTH, analyse, initials_terms, normalise
 
 __all__ = [
     "MAX_QUERY_LENGTH",

@@ -19,7 +19,9 @@ import time
 from dataclasses import dataclass
 from itertools import combinations
 
-from faq.search.analysis import (
+from faq.search.index import index_version, vocabulary
+from helpcenter.korean import to_jamo
+from helpcenter.text_analysis import (
     COMPLAINT_VERBS,
     TOKEN,
     WEAK_TERMS,
@@ -28,8 +30,6 @@ from faq.search.analysis import (
     is_hangul,
     korean_stem,
 )
-from faq.search.index import index_version, vocabulary
-from helpcenter.korean import to_jamo
 
 VOCABULARY_SECONDS = 600
 VOCABULARY_MIN_SECONDS = 30  # after the index changed, rebuilt at most this often

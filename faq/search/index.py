@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from faq.models import Article, ArticleTranslation, SearchTerm
-from faq.search.analysis import WEAK_TERMS, initials_terms, term_counts
+from helpcenter.text_analysis import WEAK_TERMS, initials_terms, term_counts
 
 TITLE_WEIGHT = 4.0
 TAG_WEIGHT = 2.5

@@ -24,7 +24,11 @@ from django.db import connection
 from django.utils.safestring import SafeString
 
 from faq.models import Article, ArticleTranslation, SearchTerm, Synonym
-from faq.search.analysis import (
+from faq.search.correction import corrected_text, corrections
+from faq.search.index import document_count, index_version
+from faq.snippets import highlight, snippet
+from helpcenter.korean import from_english_keyboard, is_initials_query
+from helpcenter.text_analysis import (
     COMPLAINT,
     TOKEN,
     WEAK_TERMS,
@@ -34,10 +38,6 @@ from faq.search.analysis import (
     normalise,
     surface_words,
 )
-from faq.search.correction import corrected_text, corrections
-from faq.search.index import document_count, index_version
-from faq.snippets import highlight, snippet
-from helpcenter.korean import from_english_keyboard, is_initials_query
 
 EXPANSION_WEIGHT = 0.8  # a synonym or keyboard reading counts a little less than what was typed
 CORRECTION_WEIGHT = 0.9

@@ -123,3 +123,27 @@ def test_the_charts_are_svg_without_inline_style_or_script(client, known_data):
         f"<title>{today}: {Ticket.objects.filter(created_at__date=timezone.localdate()).count()}</title>" in dashboard
     )
     assert "<title>승인됨: 1</title>" in dashboard
+
+
+def test_the_chart_counts_today_live_and_the_past_days_from_the_hourly_count(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from console import charts
+    from console.dashboard import DAYS, start_of_window
+    from tests.console.conftest import ticket
+
+    ticket("어제 문의", days_old=1)
+
+    def opened(chart) -> list[int]:
+        return [bar.value for bar in chart.bars if bar.css_class == "chart-opened"]
+
+    before = opened(charts.tickets_per_day(start_of_window(), DAYS))
+    ticket("오늘 문의")
+    ticket("그제 문의", days_old=2)  # written straight into a past day: counted at the next hour
+    after = opened(charts.tickets_per_day(start_of_window(), DAYS))
+    assert after[-1] == before[-1] + 1
+    assert after[:-1] == before[:-1]
+    assert sum(after) == 2
+    assert timezone.localdate() - timedelta(days=DAYS - 1) == timezone.localdate(start_of_window())

@@ -50,3 +50,37 @@ def test_bad_sizes_are_refused_with_a_message(options, message):
         call_command("generate_load_data", **options, stdout=StringIO())
     assert str(error.value) == message
     assert not Ticket.objects.exists()
+
+
+def index_names(cursor, table: str) -> set[str]:
+    from django.db import connection
+
+    return set(connection.introspection.get_constraints(cursor, table))
+
+
+def test_generated_tickets_and_articles_are_searchable_and_the_indexes_are_back():
+    from django.db import connection
+
+    from faq import search as faq_search
+    from tickets import search
+    from tickets.models import TicketSearchDocument
+
+    tables = ["tickets_ticket", "tickets_message", "tickets_ticketsearchdocument", "faq_articletranslation"]
+    with connection.cursor() as cursor:
+        before = {table: index_names(cursor, table) for table in tables}
+    call_command("generate_load_data", tickets=60, messages=150, claims=3, articles=20, stdout=StringIO())
+    with connection.cursor() as cursor:
+        assert {table: index_names(cursor, table) for table in tables} == before
+    assert TicketSearchDocument.objects.count() == 60
+    refunds = Ticket.objects.filter(topic="refund")
+    assert refunds.exists()
+    # Each generated ticket's document has exactly the words of its subject and messages.
+    for ticket in Ticket.objects.all()[:10]:
+        bodies = ticket.messages.values_list("body", flat=True)
+        assert ticket.search_document.text == search.ticket_document(ticket, bodies)
+    found = search.matching(Ticket.objects.all(), "환불을")
+    assert set(refunds.filter(language="ko")) <= set(found)
+    assert Ticket.objects.filter(language="en", messages__body__regex=r"^[A-Za-z]").exists()
+    published = Article.objects.filter(status="published", slug__startswith="load-")
+    hits = faq_search.search("환불", "ko")
+    assert published.exists() and {article.slug for article in published} & {hit.article.slug for hit in hits}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from faq import search
-from faq.search.analysis import COMPLAINT, analyse
+from helpcenter.text_analysis import COMPLAINT, WEAK_TERMS, analyse
 
 CASES = json.loads((Path(__file__).parent / "everyday.json").read_text(encoding="utf-8"))["cases"]
 
@@ -45,7 +45,7 @@ def test_the_answer_is_the_first_result(demo_db, django_db_blocker, case):
     ],
 )
 def test_verb_forms_are_one_word(forms):
-    meaningful = [[term for term in analyse(form) if term not in search.analysis.WEAK_TERMS] for form in forms]
+    meaningful = [[term for term in analyse(form) if term not in WEAK_TERMS] for form in forms]
     assert all(terms == meaningful[0] for terms in meaningful), dict(zip(forms, meaningful, strict=True))
     assert len(meaningful[0]) >= 1
 

@@ -1,4 +1,5 @@
-"""Text analysis: how article text and queries become index terms.
+"""Text analysis: how text and queries become search terms, for the FAQ search (faq/search/) and
+the agents' ticket search (tickets/search.py) alike.
 
 Why character bigrams: Korean glues particles and endings to words (환불을, 환불은) and customers
 often leave spaces out (비밀번호재설정). After particles and verb endings are stripped, every Hangul
