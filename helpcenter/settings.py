@@ -232,6 +232,12 @@ elif CACHE_URL.startswith(("redis://", "rediss://")):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "helpcenter"}}
 
+# Public pages (home, FAQ, search) shared by anonymous visitors, from the cache above, until an edit
+# (helpcenter/pagecache.py) or at most this many seconds; with the clock-dependent parts of a page
+# (is chat open?) named by the functions listed here.
+HELPCENTER_PAGE_CACHE_SECONDS = envint("HELPCENTER_PAGE_CACHE_SECONDS", 300)
+HELPCENTER_PAGE_VARIANTS = ["chat.hours.page_variant"]
+
 # Staff log-in. django-axes refuses a log-in after HELPCENTER_LOGIN_FAILURE_LIMIT wrong passwords for
 # one user name from one address (so a stranger cannot lock a colleague out everywhere), for
 # HELPCENTER_LOGIN_COOLOFF_MINUTES; failures are counted in the database, shared by every server.
