@@ -119,9 +119,7 @@ def _article_etag(request: HttpRequest, slug: str) -> str | None:
     # edited (the content generation: a category's name, a related article, the contact channels),
     # with the language, and with the visitor's answer (the buttons, then the comment box after a
     # "no", then a thank-you).
-    generation = getattr(request, "content_generation", None)
-    if generation is None:
-        generation = pagecache.current_generation()
+    generation = pagecache.page_version(request)
     version = f"{article.pk}:{article.last_modified().isoformat()}:{generation}:{_language()}:{feedback_step(vote)}"
     return hashlib.sha256(version.encode()).hexdigest()[:32]
 

@@ -69,12 +69,22 @@ def is_shareable(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, generation: int) -> str:
-    variants = ":".join(function(generation) for function in _variant_functions())
+def page_version(request: HttpRequest) -> str:
+    """The content generation and the clock-dependent variants ("17:open"): what a cached page or
+    a cached fragment of one (the footer, the chat launcher) depends on besides its language."""
+    version = getattr(request, "page_version", None)
+    if version is None:
+        generation = current_generation()
+        version = ":".join([str(generation), *(function(generation) for function in _variant_functions())])
+        request.page_version = version
+    return version
+
+
+def _key(request: HttpRequest) -> str:
     # The host and scheme too: canonical and hreflang links are absolute.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"helpcenter:page:{generation}:{get_language()}:{variants}:{digest}"
+    return f"helpcenter:page:{page_version(request)}:{get_language()}:{digest}"
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -110,9 +120,7 @@ def shared_page(on_hit: Callable[[HttpRequest, Any], None] | None = None):
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not is_shareable(request):
                 return view(request, *args, **kwargs)
-            generation = current_generation()
-            request.content_generation = generation
-            key = _key(request, generation)
+            key = _key(request)
             entry = cache.get(key)
             if entry is not None:
                 if on_hit is not None and entry["replay"] is not None:

@@ -178,6 +178,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpcenter.context_processors.languages",
+                "helpcenter.context_processors.page_version",
                 "faq.context_processors.contact_channels",
                 "chat.context_processors.chat_widget",
             ],
@@ -237,6 +238,8 @@ else:
 # (is chat open?) named by the functions listed here.
 HELPCENTER_PAGE_CACHE_SECONDS = envint("HELPCENTER_PAGE_CACHE_SECONDS", 300)
 HELPCENTER_PAGE_VARIANTS = ["chat.hours.page_variant"]
+# Article views are written to the database in batches, at most this many seconds apart (batching.py).
+HELPCENTER_COUNTS_FLUSH_SECONDS = envint("HELPCENTER_COUNTS_FLUSH_SECONDS", 5)
 
 # Staff log-in. django-axes refuses a log-in after HELPCENTER_LOGIN_FAILURE_LIMIT wrong passwords for
 # one user name from one address (so a stranger cannot lock a colleague out everywhere), for

@@ -171,3 +171,16 @@ def test_a_voter_gets_their_own_page_and_never_shares_it(client, corpus, chat_ch
     shared = _page(stranger, ARTICLE["ko"])
     assert 'name="helpful" value="yes"' in shared
     assert "의견을 보내 주셔서 감사합니다!" not in shared
+
+
+def test_views_reach_the_database_in_batches(client, corpus, settings):
+    from faq.models import VIEW_COUNTS
+
+    settings.HELPCENTER_COUNTS_FLUSH_SECONDS = 3600
+    for _ in range(4):
+        _page(client, ARTICLE["ko"])
+    _page(client, "/ko/faq/articles/reset-password/")
+    assert Article.objects.get(slug="refund-policy").view_count == 0  # not yet written
+    VIEW_COUNTS.flush()  # as the next request after the interval, or the process's exit, does
+    assert Article.objects.get(slug="refund-policy").view_count == 4
+    assert Article.objects.get(slug="reset-password").view_count == 1
