@@ -17,7 +17,8 @@ TLS proxy the production settings expect.
 
 Each page is driven by wrk (apt install wrk) with --connections connections on 2 threads for
 --seconds after a 2-second warm-up; a page with several addresses (articles, categories, queries)
-rotates through them. A page's first answer must be 200 or the run stops. Printed per page:
+rotates through them; /healthz, answered by the first middleware, shows the server's own ceiling.
+A page's first answer must be 200 or the run stops. Printed per page:
 requests/s, p50 and p95 latency, errors (socket errors plus non-2xx/3xx answers) and the ratio to
 the static file, which is measured first and again last (the ratio uses the mean of both); plus the
 1-minute load average before and after each database. The table also goes to
@@ -193,6 +194,8 @@ def pages_to_drive(port: int, filled: dict) -> dict[str, tuple[str, list[str]]]:
     quoted = [quote(query) for query in SEARCHES]
     pages = {
         "static file": ("static", [stylesheet[1]]),
+        # Answered by the first middleware, before Django does anything else: the server's own ceiling.
+        "/healthz": ("ceiling", ["/healthz"]),
         "home": ("page", ["/ko/"]),
         "FAQ index": ("page", ["/ko/faq/"]),
         "category": ("page", [f"/ko/faq/categories/{slug}/" for slug in filled["categories"]]),
@@ -230,7 +233,9 @@ def run(database: str, args: argparse.Namespace) -> dict:
         results: dict[str, dict] = {}
         with running_server(env, args.workers) as port:
             pages = pages_to_drive(port, filled)
-            order = [name for name in pages if not args.only or name in args.only or name == "static file"]
+            order = [
+                name for name in pages if not args.only or name in args.only or name in ("static file", "/healthz")
+            ]
             for name in [*order, "static file (again)"]:
                 kind, paths = pages["static file" if name.startswith("static") else name]
                 wrk(port, paths, WARM_UP_SECONDS, args.connections, Path(tmp))

@@ -219,6 +219,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_POOL", True):
+    # Under ASGI each request's sync code may run in a different thread, and Django's persistent
+    # connections are per thread: without a pool nearly every request opened a new PostgreSQL
+    # connection (a server process forked, authentication), more than a cached page's whole cost.
+    # psycopg's pool lends a connection per request and takes it back when the request ends.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": envint("DATABASE_POOL_MIN_SIZE", 2),
+        "max_size": envint("DATABASE_POOL_MAX_SIZE", 10),
+        "timeout": envint("DATABASE_POOL_TIMEOUT", 10),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
