@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from faq.models import ContactChannel
@@ -49,3 +50,19 @@ def chat_is_open(now: datetime | None = None, channel: ContactChannel | None = N
         return False
     hours = channel.hours_en or channel.hours_ko
     return open_in(hours, timezone.localtime(now or timezone.now()))
+
+
+def page_variant(generation: int) -> str:
+    """The chat launcher's state for the shared page cache (helpcenter/pagecache.py): "open",
+    "closed" or "none". The opening hours are a contact-channel setting, read once per content
+    generation (an edit of the channel moves it on); whether they are open is asked every time."""
+    key = f"chat:hours:{generation}"
+    known = cache.get(key)
+    if known is None:
+        channel = chat_channel()
+        known = (channel is not None, (channel.hours_en or channel.hours_ko) if channel else "")
+        cache.set(key, known, 3600)
+    has_channel, hours = known
+    if not has_channel:
+        return "none"
+    return "open" if open_in(hours, timezone.localtime()) else "closed"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("chat/deflected/", views.deflected, name="deflected"),
     path("chat/leave-message/", views.leave_message, name="leave_message"),
     path("chat/forget/", views.forget, name="forget"),
+    path("chat/token/", views.csrf_token, name="token"),
 ]

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import notify
@@ -33,6 +35,14 @@ def _too_many() -> JsonResponse:
     return JsonResponse(
         {"error": _("We have received several requests from you in the last hour. Please wait a little.")}, status=429
     )
+
+
+@never_cache
+@require_GET
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """The CSRF token for the widget's posts, with its cookie: asked for only when the widget is used,
+    so that the pages around it can be shared from the cache (they set no cookie)."""
+    return JsonResponse({"token": get_token(request)})
 
 
 @require_GET

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from faq.markdown import render_markdown, summarise
+from helpcenter.batching import BatchedCounter
 from helpcenter.languages import current_language, pick_language
 
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -133,12 +135,21 @@ class Article(models.Model):
         self.save()
 
     def record_view(self) -> None:
-        # An UPDATE with F() so that simultaneous readers never lose each other's count.
-        Article.objects.filter(pk=self.pk).update(view_count=models.F("view_count") + 1)
+        VIEW_COUNTS.add(self.pk)
 
     def last_modified(self) -> timezone.datetime:
         times = [self.updated_at] + [item.updated_at for item in self.translations.all()]
         return max(times)
+
+
+def _write_view_counts(counts: Counter) -> None:
+    # UPDATEs with F() so that simultaneous processes never lose each other's counts.
+    with transaction.atomic():
+        for article_id, views in sorted(counts.items()):
+            Article.objects.filter(pk=article_id).update(view_count=models.F("view_count") + views)
+
+
+VIEW_COUNTS = BatchedCounter(_write_view_counts)
 
 
 class ArticleTranslation(models.Model):

@@ -10,12 +10,15 @@ from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_GET, require_POST
 
 from faq import analytics, search
 from faq.filters import ArticleSearchFilter
 from faq.forms import CommentForm, VoteForm
 from faq.models import Article, ArticleTranslation, ArticleVote, Category
+from helpcenter import crossorigin, pagecache
 from helpcenter.languages import current_language
 from helpcenter.privacy import anonymous_visitor
 
@@ -39,6 +42,15 @@ def _published_in(language: str):
     )
 
 
+def _count_view(request: HttpRequest, article_id: int) -> None:
+    Article(pk=article_id).record_view()
+
+
+def _count_search(request: HttpRequest, search_made: tuple[str, str, int]) -> None:
+    analytics.record_search(*search_made)
+
+
+@pagecache.shared_page()
 def home(request: HttpRequest) -> HttpResponse:
     language = _language()
     categories = Category.objects.all()
@@ -50,6 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@pagecache.shared_page()
 def category_list(request: HttpRequest) -> HttpResponse:
     language = _language()
     categories = Category.objects.prefetch_related(
@@ -58,6 +71,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
     return render(request, "faq/category_list.html", {"categories": categories})
 
 
+@pagecache.shared_page()
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     articles = _published_in(_language()).filter(category=category).order_by("-view_count", "slug")
@@ -83,7 +97,9 @@ def _load_article_state(request: HttpRequest, slug: str) -> tuple[Article, Artic
     if article is None:
         return None
     vote = None
-    if request.session.session_key:
+    # Without a session cookie there is no vote to find; asking the session would still mark the
+    # page "Vary: Cookie", which no cache shares.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.session_key:
         vote = ArticleVote.objects.filter(article=article, visitor=anonymous_visitor(request)).first()
     return article, vote
 
@@ -99,9 +115,12 @@ def _article_etag(request: HttpRequest, slug: str) -> str | None:
     if state is None or _has_pending_messages(request):
         return None
     article, vote = state
-    # The page changes when the article or a translation changes, with the language, and with the
-    # visitor's answer (the buttons, then the comment box after a "no", then a thank-you).
-    version = f"{article.pk}:{article.last_modified().isoformat()}:{_language()}:{feedback_step(vote)}"
+    # The page changes when the article or a translation changes, when anything else it shows is
+    # edited (the content generation: a category's name, a related article, the contact channels),
+    # with the language, and with the visitor's answer (the buttons, then the comment box after a
+    # "no", then a thank-you).
+    generation = pagecache.page_version(request)
+    version = f"{article.pk}:{article.last_modified().isoformat()}:{generation}:{_language()}:{feedback_step(vote)}"
     return hashlib.sha256(version.encode()).hexdigest()[:32]
 
 
@@ -121,6 +140,7 @@ def feedback_step(vote: ArticleVote | None) -> str:
     return "done"
 
 
+@pagecache.shared_page(on_hit=_count_view)
 @condition(etag_func=_article_etag, last_modified_func=_article_last_modified)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     language = _language()
@@ -143,7 +163,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article.record_view()
     related = _published_in(language).filter(category=article.category).exclude(pk=article.pk)
     related = related.order_by("-view_count", "slug")[:RELATED_ARTICLES]
-    return render(
+    response = render(
         request,
         "faq/article_detail.html",
         {
@@ -153,8 +173,16 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "feedback_step": feedback_step(vote),
             "comment_form": CommentForm(),
             "available_languages": article.languages(),
+            "vote_token": crossorigin.page_token(_vote_purpose(article)),
+            "vote_token_field": crossorigin.PAGE_TOKEN_FIELD,
         },
     )
+    response.replay = article.pk  # a page served from the cache still counts as a view
+    return response
+
+
+def _vote_purpose(article: Article) -> str:
+    return f"faq.vote:{article.slug}"
 
 
 def _feedback_anchor(article: Article) -> HttpResponse:
@@ -164,11 +192,21 @@ def _feedback_anchor(article: Article) -> HttpResponse:
     return redirect(shown.get_absolute_url() + "#feedback")
 
 
+# The vote form is on the shared article page, which sets no CSRF cookie: instead of Django's
+# cookie check, the browser's Sec-Fetch-Site/Origin and a signed page token (helpcenter/crossorigin.py).
+@csrf_exempt
 @require_POST
 def article_vote(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    form = VoteForm(request.POST)
     target = _feedback_anchor(article)
+    try:
+        refused = crossorigin.refusal_reason(request, _vote_purpose(article))
+    except crossorigin.TokenExpired:
+        messages.error(request, _("This page was open for a long time. Please answer again."))
+        return target
+    if refused:
+        return csrf_failure(request, reason=refused)
+    form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose yes or no."))
         return target
@@ -213,6 +251,7 @@ def article_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return target
 
 
+@pagecache.shared_page(on_hit=_count_search)
 def search_page(request: HttpRequest) -> HttpResponse:
     language = _language()
     filterset = ArticleSearchFilter(
@@ -233,7 +272,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             hits = search.hits_for(list(page.object_list), filterset.parsed_query)
             if page.number == 1:
                 analytics.record_search(query_text, language, paginator.count)
-    return render(
+    response = render(
         request,
         "faq/search.html",
         {
@@ -245,9 +284,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "correction_off": CORRECTION_OFF,
         },
     )
+    if page is not None and page.number == 1:
+        response.replay = (query_text, language, paginator.count)
+    return response
 
 
 @require_GET
+@pagecache.shared_page(on_hit=_count_search)
 def search_api(request: HttpRequest) -> JsonResponse:
     """GET /api/faq/search?q=…&lang=ko|en[&spell=0] → {"results": [{slug, title, url, snippet}], "language",
     "corrected"}: results best first; language is the articles' (Korean typed on the English page is
@@ -258,7 +301,8 @@ def search_api(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": _("Unknown language."), "results": []}, status=400)
     found = search.answer(text, language, limit=API_RESULTS, correct=request.GET.get(CORRECTION_OFF) != "0")
     hits = search.hits_for(found.ids, found.query) if text else []
-    if text and request.GET.get("suggest") != "1":
+    counted = text and request.GET.get("suggest") != "1"
+    if counted:
         # As-you-type lookups would log every half-typed word; only full searches are counted.
         analytics.record_search(text, language, len(hits))
     results = [
@@ -270,7 +314,10 @@ def search_api(request: HttpRequest) -> JsonResponse:
         }
         for hit in hits
     ]
-    return JsonResponse(
+    response = JsonResponse(
         {"results": results, "language": found.language, "corrected": found.corrected},
         json_dumps_params={"ensure_ascii": False},
     )
+    if counted:
+        response.replay = (text, language, len(hits))
+    return response

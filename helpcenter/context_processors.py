@@ -4,6 +4,9 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
+
+from helpcenter import pagecache
 
 
 def languages(request: HttpRequest) -> dict:
@@ -25,3 +28,9 @@ def languages(request: HttpRequest) -> dict:
         url = translate_url(path, code)
         alternates.append({"code": code, "name": name, "url": url, "absolute_url": absolute(url)})
     return {"language_alternates": alternates, "canonical_url": absolute(request.path)}
+
+
+def page_version(request: HttpRequest) -> dict:
+    """For {% cache %} around the parts of every page that only edits change (the footer's contact
+    options, the chat launcher): lazy, so a page without such a fragment never asks."""
+    return {"page_version": SimpleLazyObject(lambda: pagecache.page_version(request))}

@@ -59,3 +59,16 @@ class PrivateLinkRotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.object_id} rotated {self.rotated_at:%Y-%m-%d %H:%M}"
+
+
+class ContentGeneration(models.Model):
+    """One number that every edit of what the public pages show moves on (helpcenter/pagecache.py).
+
+    In the database rather than the cache: the default cache lives in each server process, and an
+    edit must reach the next request in every one of them. Moved on inside the edit's own
+    transaction, so a process that reads the new number also reads the new content."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -178,6 +178,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpcenter.context_processors.languages",
+                "helpcenter.context_processors.page_version",
                 "faq.context_processors.contact_channels",
                 "chat.context_processors.chat_widget",
             ],
@@ -218,6 +219,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_POOL", True):
+    # Under ASGI each request's sync code may run in a different thread, and Django's persistent
+    # connections are per thread: without a pool nearly every request opened a new PostgreSQL
+    # connection (a server process forked, authentication), more than a cached page's whole cost.
+    # psycopg's pool lends a connection per request and takes it back when the request ends.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": envint("DATABASE_POOL_MIN_SIZE", 2),
+        "max_size": envint("DATABASE_POOL_MAX_SIZE", 10),
+        "timeout": envint("DATABASE_POOL_TIMEOUT", 10),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -231,6 +243,14 @@ elif CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "helpcenter"}}
+
+# Public pages (home, FAQ, search) shared by anonymous visitors, from the cache above, until an edit
+# (helpcenter/pagecache.py) or at most this many seconds; with the clock-dependent parts of a page
+# (is chat open?) named by the functions listed here.
+HELPCENTER_PAGE_CACHE_SECONDS = envint("HELPCENTER_PAGE_CACHE_SECONDS", 300)
+HELPCENTER_PAGE_VARIANTS = ["chat.hours.page_variant"]
+# Article views are written to the database in batches, at most this many seconds apart (batching.py).
+HELPCENTER_COUNTS_FLUSH_SECONDS = envint("HELPCENTER_COUNTS_FLUSH_SECONDS", 5)
 
 # Staff log-in. django-axes refuses a log-in after HELPCENTER_LOGIN_FAILURE_LIMIT wrong passwords for
 # one user name from one address (so a stranger cannot lock a colleague out everywhere), for

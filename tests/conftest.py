@@ -78,10 +78,11 @@ SMALL_CORPUS = {
 def fresh_cache():
     # The search keeps synonyms and document counts in the cache, and its spelling vocabulary in
     # the process; each test starts without them.
-    from faq.search import forget_vocabulary
+    from faq.search import forget_synonyms, forget_vocabulary
 
     cache.clear()
     forget_vocabulary()
+    forget_synonyms()  # the lexicon is kept per content generation, which each test's rollback rewinds
     yield
     cache.clear()
     forget_vocabulary()

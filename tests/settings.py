@@ -21,3 +21,5 @@ HELPCENTER_TWO_FACTOR_ENFORCED = False
 # The communicator tests run in one process: the in-memory layer, whatever REDIS_URL says
 # (tests/chat/test_redis_processes.py starts real servers on Redis).
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Views counted at once, as each test reads them straight after (tests/faq/test_page_cache.py tests the batches).
+HELPCENTER_COUNTS_FLUSH_SECONDS = 0

@@ -106,7 +106,15 @@ def load_lexicon(synonym_model=None, shipped_model=None, entries: list[LexiconEn
 
 
 def _forget_cached_synonyms() -> None:
-    # bulk_create sends no post_save, so the search's cached synonym list is dropped here.
-    from faq import search
+    # bulk_create sends no post_save, so the search's cached synonym list is dropped here, and the
+    # cached pages (search results) of every process are made stale. A migration may run this before
+    # the generation's own table exists: nothing is cached then.
+    from django.db import connection
 
-    search.forget_synonyms()
+    from faq import search
+    from helpcenter import pagecache
+    from helpcenter.models import ContentGeneration
+
+    if ContentGeneration._meta.db_table in connection.introspection.table_names():
+        search.forget_synonyms()
+        pagecache.advance_generation()

@@ -28,6 +28,7 @@ from faq.search.correction import corrected_text, corrections
 from faq.search.index import document_count, index_version
 from faq.snippets import highlight, snippet
 from helpcenter.korean import from_english_keyboard, is_initials_query
+from helpcenter.pagecache import current_generation
 from helpcenter.text_analysis import (
     COMPLAINT,
     TOKEN,
@@ -45,8 +46,7 @@ COMPLAINT_WEIGHT = 1.0  # "it doesn't work" counts like any word the customer ch
 WEAK_WEIGHT = 0.1
 WHOLE_WORD_WEIGHT = 0.3
 LANGUAGES = ("ko", "en")
-_SYNONYM_VERSION_KEY = "faq:synonyms:version"
-SYNONYMS_SECONDS = 60  # a process whose cache is its own sees other processes' edits within a minute
+SYNONYMS_SECONDS = 3600  # a safety net only: every edit moves the content generation on
 
 # Each term contributes at most its POSTINGS_PER_TERM heaviest postings, read in weight order from
 # the index. On a help center's few hundred articles that is every posting (exact ranking); on a
@@ -97,13 +97,11 @@ _lexicon: _Lexicon | None = None
 
 
 def _current_lexicon() -> _Lexicon:
-    """The synonyms, loaded once per process and again when an edit (in any process sharing the
-    cache) changed the version in the cache, or after SYNONYMS_SECONDS for caches not shared."""
+    """The synonyms, loaded once per process and again when the content generation has moved on:
+    a synonym's save or delete moves it (in the database), so every server process, whatever its
+    cache, searches with the edit from its next query."""
     global _lexicon
-    version = cache.get(_SYNONYM_VERSION_KEY)
-    if version is None:
-        cache.add(_SYNONYM_VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(_SYNONYM_VERSION_KEY)
+    version = str(current_generation())
     current = _lexicon
     if current is None or current.version != version or time.monotonic() - current.loaded_at > SYNONYMS_SECONDS:
         pairs = []
@@ -119,7 +117,6 @@ def _current_lexicon() -> _Lexicon:
 def forget_synonyms() -> None:
     global _lexicon
     _lexicon = None
-    cache.delete(_SYNONYM_VERSION_KEY)
 
 
 def _weight_of(term: str, weight: float) -> float:

@@ -29,14 +29,23 @@
   function newId() {
     return (window.crypto && window.crypto.randomUUID) ? window.crypto.randomUUID() : "c-" + Date.now() + "-" + Math.random().toString(36).slice(2);
   }
-  function csrf() { return $("chat-start").querySelector("[name=csrfmiddlewaretoken]").value; }
+  // The pages are shared from the cache without a CSRF cookie: the token (and its cookie) is asked
+  // for once, when the visitor first sends something.
+  var csrfToken = null;
+  function csrf() {
+    if (csrfToken) { return Promise.resolve(csrfToken); }
+    return fetch(root.getAttribute("data-token-url"), { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (json) { csrfToken = json.token; return csrfToken; });
+  }
   function show(step) {
     ["chat-start", "chat-suggestions", "chat-left", "chat-conversation"].forEach(function (id) { $(id).hidden = id !== step; });
   }
   function post(url, data) {
     var body = new FormData();
     Object.keys(data).forEach(function (key) { body.append(key, data[key]); });
-    return fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrf() } })
+    return csrf()
+      .then(function (token) { return fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": token } }); })
       .then(function (response) { return response.json().then(function (json) { json.status = response.status; return json; }); });
   }
 
