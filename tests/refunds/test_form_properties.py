@@ -106,7 +106,7 @@ def claim(db) -> RefundClaim:
 def test_any_refund_lookup_post_gets_the_same_answer_and_sends_no_stranger_a_link(claim, data):
     with rolled_back():
         response = post(reverse("refunds:lookup"), data)
-        links = OutgoingEmail.objects.exclude(kind="refund_filed")
+        links = OutgoingEmail.objects.filter(kind="refund-link")
         assert all(link.to == "hong@example.com" for link in links)
         if response.status_code == 302:
             assert response["Location"] == reverse("refunds:lookup")
