@@ -55,3 +55,15 @@ def test_mutmuts_copy_holds_every_app_the_tests_import():
     copied = {entry.rstrip("/") for entry in config["also_copy"] + config["source_paths"]}
     apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
     assert apps - copied == set()
+
+
+def test_the_mutants_template_database_is_rebuilt_when_a_migration_changes(tmp_path):
+    import mutation_db
+
+    migrations = tmp_path / "refunds" / "migrations"
+    migrations.mkdir(parents=True)
+    (migrations / "0001_initial.py").write_text("operations = []\n")
+    before = mutation_db._migrations_digest(tmp_path)
+    assert mutation_db._migrations_digest(tmp_path) == before
+    (migrations / "0002_claim_ticket.py").write_text("operations = ['AddField']\n")
+    assert mutation_db._migrations_digest(tmp_path) != before
