@@ -1,9 +1,33 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from faq.portable import import_document
+
+# Property-based tests: no per-example deadline (the machine is shared, so a slow example is no
+# failure), and under mutmut the same examples every time, so a mutant's verdict does not depend on
+# luck. HYPOTHESIS_PROFILE=thorough tries ten times as many examples.
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("mutation", deadline=None, derandomize=True, database=None)
+hypothesis_settings.register_profile("thorough", deadline=None, max_examples=1000)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("mutation" if os.environ.get("MUTANT_UNDER_TEST") is not None else "default")
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
+    # When a property fails, hypothesis's plugin writes a patch adding the failing example, through
+    # libcst; with the libcst that mutmut brings, that crashes the whole run (INTERNALERROR,
+    # AttributeError: __provides__) instead of reporting the failure. The failing example is in
+    # the failure's own message anyway, so the patch is not asked for.
+    item.__dict__.pop("_hypothesis_failing_examples", None)
+
 
 SMALL_CORPUS = {
     "categories": [

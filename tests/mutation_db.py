@@ -10,6 +10,7 @@ in pyproject.toml); the ordinary suite never sees it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -26,6 +27,15 @@ _OWN_DATABASE = pytest.StashKey[Path]()
 def _databases_directory() -> Path:
     # mutmut runs the tests inside mutants/, so the copies go away with it.
     return Path.cwd() / ".test-databases"
+
+
+def _migrations_digest(root: Path) -> str:
+    """Names the template after the migrations it holds: a rebase that brings a migration must not
+    leave the mutants' tests on a database without its tables (mutants/ outlives one run)."""
+    digest = hashlib.sha256()
+    for migration in sorted(root.glob("*/migrations/*.py")):
+        digest.update(migration.relative_to(root).as_posix().encode() + b"\0" + migration.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _migrate_template(template: Path) -> None:
@@ -71,7 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     directory = _databases_directory()
     directory.mkdir(exist_ok=True)
-    template = directory / "template.sqlite3"
+    template = directory / f"template-{_migrations_digest(Path.cwd())}.sqlite3"
     if not template.exists():
         _migrate_template(template)
     own = directory / f"session-{os.getpid()}.sqlite3"

@@ -23,11 +23,12 @@ KILLED_CODES = {1, 3, 37}  # a test failed, pytest crashed on it, or the type ch
 TIMEOUT_CODES = {36, 24, -24, 152, 255, -9}  # out of CPU time, then killed
 SURVIVED_CODES = {0}
 NO_TESTS_CODES = {5, 33}
+SKIPPED_CODE = 34  # mutmut's "skipped": outside a sample (tests/mutation_sample.py) while it runs
 COLUMNS = ("mutants", "killed", "survived", "no-tests", "timeout", "not-run")
 
 
 def outcome(exit_code: int | None) -> str:
-    if exit_code is None:
+    if exit_code is None or exit_code == SKIPPED_CODE:
         return "not-run"
     if exit_code in KILLED_CODES:
         return "killed"

@@ -210,3 +210,56 @@ def test_app_store_purchases_are_assessed_outside_policy(client):
 def test_ordinary_cancellation_is_outside_policy(client):
     client.post("/ko/refunds/", data(reason="other"))
     assert RefundClaim.objects.get().within_policy is False
+
+
+def form_outline(html: str) -> list[str]:
+    """The claim form as a customer (and a screen reader) meets it, top to bottom: each section's
+    title, each field with the width of its column, the live hint boxes, the hidden honeypot and
+    the button."""
+    html = " ".join(html.split())
+    pattern = re.compile(
+        r'<legend>(?P<legend>[^<]*)</legend>|class="(?P<column>col-md-\d+)" > <div id="div_id_(?P<in_column>\w+)"'
+        r'|(?<!" > )<div id="div_id_(?P<field>\w+)"'
+        r'|<div id="(?P<hint>[\w-]+-hint)" class="(?P<hint_class>[^"]+)" aria-live="(?P<live>\w+)" hidden="hidden"'
+        r' role="(?P<role>\w+)">'
+        r'|class="hp-field" aria-hidden="(?P<honeypot_hidden>\w+)"'
+        r'|<input type="submit" name="submit" value="(?P<submit>[^"]+)" class="(?P<submit_class>[^"]+)"'
+    )
+    outline = []
+    for match in pattern.finditer(html):
+        found = {name: value for name, value in match.groupdict().items() if value is not None}
+        outline.append(" ".join(f"{name}={value}" for name, value in found.items()))
+    return outline
+
+
+def test_the_claim_form_reads_as_three_sections_with_live_hints_and_a_hidden_honeypot(client):
+    html = client.get("/ko/refunds/").content.decode()
+    assert form_outline(html) == [
+        "legend=계정 정보",
+        "column=col-md-6 in_column=email",
+        "column=col-md-6 in_column=username",
+        "field=subscription_type",
+        "legend=결제 정보",
+        "column=col-md-4 in_column=charge_date",
+        "column=col-md-5 in_column=amount",
+        "column=col-md-3 in_column=currency",
+        "field=payment_method",
+        "hint=store-refund-hint hint_class=alert alert-warning live=polite role=status",
+        "legend=환불 요청 사유",
+        "field=reason",
+        "hint=policy-hint hint_class=alert alert-info live=polite role=status",
+        "field=description",
+        "field=evidence",
+        "honeypot_hidden=true",
+        "field=website",
+        "submit=환불 신청하기 submit_class=btn btn-primary btn-lg",
+    ]
+    flat = " ".join(html.split())
+    # The scripts find their hooks; without script the honeypot cannot be reached with the keyboard.
+    assert '<select name="reason" data-policy-hints="1"' in flat
+    assert '<select name="payment_method" data-store-method="app_store"' in flat
+    assert '<input type="text" name="website" tabindex="-1" autocomplete="off"' in flat
+    assert (
+        '<select name="currency" class="select form-select" id="id_currency">'
+        ' <option value="KRW" selected>KRW</option> <option value="USD">USD</option> </select>'
+    ) in flat
