@@ -193,7 +193,14 @@ ASGI_APPLICATION = "helpcenter.asgi.application"
 # several server processes (on several machines) carry one conversation.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # chat.layers: channels-redis that keeps its sockets through a Redis restart. CHAT_LAYER_PREFIX
+    # keeps apart the sites (or test runs) that share one Redis.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "chat.layers.ResilientRedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHAT_LAYER_PREFIX", "helpcenter")},
+        }
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
