@@ -123,7 +123,8 @@ async def run_load(customer_ports, agent_ports, setup, seconds: float, interval:
     ]
     await asyncio.sleep(seconds)
     stop.set()
-    await asyncio.gather(*customer_tasks, return_exceptions=True)
+    outcomes = await asyncio.gather(*customer_tasks, return_exceptions=True)
+    failures = [repr(outcome) for outcome in outcomes if isinstance(outcome, BaseException)]
     await asyncio.sleep(3)  # the last messages in flight
     await asyncio.gather(*agent_tasks, return_exceptions=True)
     return {
@@ -133,6 +134,7 @@ async def run_load(customer_ports, agent_ports, setup, seconds: float, interval:
         "latencies": latencies,
         "acked_ids": acked,
         "received_ids": received,
+        "failures": failures,
     }
 
 
@@ -169,6 +171,8 @@ def measure(layer: str, args) -> None:
         f"  server memory per connection: {rss_growth / connections / 1024:.1f} KiB (RSS growth over {connections})\n"
         f"  server CPU: {cpu:.1f} s over {wall:.1f} s wall ({100 * cpu / wall:.0f}% of one core)"
     )
+    if result["failures"]:
+        print(f"  customer connections that failed: {len(result['failures'])}, first: {result['failures'][0]}")
 
 
 def main() -> None:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("chat/deflected/", views.deflected, name="deflected"),
     path("chat/leave-message/", views.leave_message, name="leave_message"),
     path("chat/forget/", views.forget, name="forget"),
+    path("chat/attachments/", views.upload, name="upload"),
+    path("chat/attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

@@ -202,7 +202,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "chat.layers.InMemoryChatLayer"}}
 
 DATABASES = {
     "default": dj_database_url.parse(

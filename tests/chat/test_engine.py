@@ -29,7 +29,7 @@ def test_the_layer_is_in_memory_by_default_and_redis_with_redis_url():
     redis = manage(
         "shell", "--no-imports", "-c", show, env={"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6399/0"}
     )
-    assert plain.stdout.strip() == "channels.layers.InMemoryChannelLayer False None"
+    assert plain.stdout.strip() == "chat.layers.InMemoryChatLayer False None"
     assert redis.stdout.strip() == "chat.layers.ResilientRedisChannelLayer True helpcenter"
 
 
