@@ -81,6 +81,7 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
                     for group in list(self.memberships.get(channel, ())):
                         await super().group_add(group, channel)
                     self.cut_off.discard(channel)
+                    logger.warning("chat: channel layer back for %s", channel)
                     return dict(RESUMED)
                 return await super().receive(channel)
             except LAYER_ERRORS as error:

@@ -194,11 +194,27 @@ ASGI_APPLICATION = "helpcenter.asgi.application"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # chat.layers: channels-redis that keeps its sockets through a Redis restart. CHAT_LAYER_PREFIX
-    # keeps apart the sites (or test runs) that share one Redis.
+    # keeps apart the sites (or test runs) that share one Redis. redis-py's default read timeout
+    # (5 s) is the time channels-redis blocks waiting for a message (BZPOPMIN, 5 s): every idle
+    # socket's wait timed out. A longer read timeout, a short connect timeout so that a Redis that
+    # is gone is known at once, and one retry on a broken connection: after a Redis restart each
+    # pooled connection fails once before it reconnects, and a message would go unannounced.
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "chat.layers.ResilientRedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHAT_LAYER_PREFIX", "helpcenter")},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 2,
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
+                "prefix": os.environ.get("CHAT_LAYER_PREFIX", "helpcenter"),
+            },
         }
     }
 else:
