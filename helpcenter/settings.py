@@ -192,6 +192,10 @@ ASGI_APPLICATION = "helpcenter.asgi.application"
 # their messages are in the database. In memory it reaches one process only; with REDIS_URL set,
 # several server processes (on several machines) carry one conversation.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Notices one socket may have waiting before the layer drops new ones (channels' default is 100):
+# an agent hears every message of their chats twice (the chat and their own signal group), and a
+# busy server fell behind by more than 100 at 500 chats (bench/chat.py).
+CHAT_LAYER_CAPACITY = 1000
 if REDIS_URL:
     # chat.layers: channels-redis that keeps its sockets through a Redis restart. CHAT_LAYER_PREFIX
     # keeps apart the sites (or test runs) that share one Redis. redis-py's default read timeout
@@ -214,11 +218,14 @@ if REDIS_URL:
                     }
                 ],
                 "prefix": os.environ.get("CHAT_LAYER_PREFIX", "helpcenter"),
+                "capacity": CHAT_LAYER_CAPACITY,
             },
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "chat.layers.InMemoryChatLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "chat.layers.InMemoryChatLayer", "CONFIG": {"capacity": CHAT_LAYER_CAPACITY}}
+    }
 
 DATABASES = {
     "default": dj_database_url.parse(
