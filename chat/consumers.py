@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import two_factor
 from chat import notify, protocol
 from chat.db import chat_db
 from chat.models import AgentAvailability, Chat, ChatRefused, Stored, is_chat_staff
@@ -207,7 +208,7 @@ class AgentConsumer(ChatConsumer):
     async def connect(self) -> None:
         self.budget = protocol.Budget(per_minute=protocol.settings.CHAT_MESSAGES_PER_MINUTE * 4)
         self.user = self.scope.get("user")
-        if not await chat_db(is_chat_staff)(self.user):
+        if not await chat_db(self.may_work)():
             await self.close()
             return
         self.joined: set[int] = set()
@@ -218,6 +219,10 @@ class AgentConsumer(ChatConsumer):
         for chat in welcome["chats"]:
             await self.join(chat["id"])
         await self.send_json(welcome)
+
+    def may_work(self) -> bool:
+        # The admin asks for the second factor before any page; the socket asks the same.
+        return is_chat_staff(self.user) and two_factor.session_passes(self.user, self.scope.get("session"))
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", None) is None:
