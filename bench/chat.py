@@ -66,7 +66,7 @@ def rss_cpu_and_wait(pid: int) -> tuple[int, float, float]:
     return rss, (int(fields[11]) + int(fields[12])) / ticks, waited
 
 
-async def run_load(customer_ports, agent_ports, setup, seconds: float, interval: float) -> dict:
+async def run_load(customer_ports, agent_ports, setup, seconds: float, interval: float, pids: list[int]) -> dict:
     import websockets
 
     sent: dict[str, float] = {}
@@ -146,9 +146,11 @@ async def run_load(customer_ports, agent_ports, setup, seconds: float, interval:
     connect_seconds = time.perf_counter() - connecting
     load_before = os.getloadavg()
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
+    steady_before = [rss_cpu_and_wait(pid) for pid in pids]
     go.set()
     await asyncio.sleep(seconds)
     stop.set()
+    steady_after = [rss_cpu_and_wait(pid) for pid in pids]
     outcomes = await asyncio.gather(*customer_tasks, return_exceptions=True)
     failures = [repr(outcome) for outcome in outcomes if isinstance(outcome, BaseException)]
     await asyncio.sleep(5)  # the last messages in flight
@@ -162,6 +164,8 @@ async def run_load(customer_ports, agent_ports, setup, seconds: float, interval:
         "acked_ids": acked,
         "received_ids": received,
         "failures": failures,
+        "steady_cpu": sum(a[1] - b[1] for a, b in zip(steady_after, steady_before, strict=True)),
+        "steady_wait": sum(a[2] - b[2] for a, b in zip(steady_after, steady_before, strict=True)),
         "connected": len(connected),
         "connect_seconds": connect_seconds,
         "load": (load_before, os.getloadavg()),
@@ -188,7 +192,9 @@ def measure(layer: str, args) -> None:
             before = [rss_cpu_and_wait(p.pid) for p in processes]
             customer_ports, agent_ports = (ports[:1], ports[1:]) if count == 2 else (ports, ports)
             started = time.perf_counter()
-            result = asyncio.run(run_load(customer_ports, agent_ports, setup, args.seconds, args.interval))
+            result = asyncio.run(
+                run_load(customer_ports, agent_ports, setup, args.seconds, args.interval, [p.pid for p in processes])
+            )
             wall = time.perf_counter() - started
             after = [rss_cpu_and_wait(p.pid) for p in processes]
     connections = args.customers + args.agents
@@ -209,6 +215,13 @@ def measure(layer: str, args) -> None:
         f"  server CPU: {cpu:.1f} s over {wall:.1f} s wall ({100 * cpu / wall:.0f}% of one core), "
         f"{waited:.1f} s ready but waiting for a core; load-generating client's CPU {result['client_cpu']:.1f} s\n"
         f"  machine load average (1 min): {load_start[0]:.2f} at the start, {load_end[0]:.2f} at the end"
+    )
+    messages = max(len(result["acked_ids"]), 1)
+    print(
+        f"  while sending ({args.seconds:.0f} s): server CPU {result['steady_cpu']:.1f} s, "
+        f"{1000 * result['steady_cpu'] / messages:.2f} ms per acknowledged message "
+        f"(one core would carry about {messages / max(result['steady_cpu'], 0.001):.0f} messages/s); "
+        f"{result['steady_wait']:.1f} s ready but waiting for a core"
     )
     if result["failures"]:
         print(f"  customer connections that failed: {len(result['failures'])}, first: {result['failures'][0]}")
