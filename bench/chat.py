@@ -74,6 +74,7 @@ async def run_load(customer_ports, agent_ports, setup, seconds: float, interval:
     latencies: list[float] = []
     received: set[str] = set()
     stop = asyncio.Event()
+    drained = asyncio.Event()
 
     async def agent(session: str, port: int, ready: asyncio.Event):
         async with websockets.connect(
@@ -83,7 +84,8 @@ async def run_load(customer_ports, agent_ports, setup, seconds: float, interval:
             max_queue=None,
         ) as ws:
             ready.set()
-            while not stop.is_set():
+            # Agents listen past the end of sending: a message in flight then is late, not lost.
+            while not drained.is_set():
                 try:
                     frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=1))
                 except TimeoutError:
@@ -154,6 +156,7 @@ async def run_load(customer_ports, agent_ports, setup, seconds: float, interval:
     outcomes = await asyncio.gather(*customer_tasks, return_exceptions=True)
     failures = [repr(outcome) for outcome in outcomes if isinstance(outcome, BaseException)]
     await asyncio.sleep(5)  # the last messages in flight
+    drained.set()
     await asyncio.gather(*agent_tasks, return_exceptions=True)
     usage_after = resource.getrusage(resource.RUSAGE_SELF)
     return {
