@@ -162,7 +162,7 @@ def post_files(request: HttpRequest, chat: Chat, agent: AbstractBaseUser | None 
 
 def private_file(attachment: Attachment) -> FileResponse:
     """A chat file as a download (never shown inline, never kept by a shared cache)."""
-    response = stored_file(attachment.file, attachment.filename, attachment.content_type, as_attachment=True)
+    response = stored_file(attachment.file, attachment.filename, attachment.content_type)
     patch_cache_control(response, private=True)
     return response
 
