@@ -12,8 +12,9 @@ import segno
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django_otp import user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
 from django_otp import verify_token as verify_device_token
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,6 +33,17 @@ def is_required_for(user: AbstractBaseUser) -> bool:
 
 def is_enrolled(user: AbstractBaseUser) -> bool:
     return user_has_device(user, confirmed=True)
+
+
+def session_passes(user: AbstractBaseUser, session) -> bool:
+    """Whether this session may act as staff, where django_otp's middleware does not run (the chat's
+    agent socket): a user who must or chose to use a second factor needs one proved in this session,
+    as RequireTwoFactorMiddleware asks before any admin page."""
+    if not (is_enrolled(user) or is_required_for(user)):
+        return True
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return device is not None and device.user_id == user.pk and device.confirmed
 
 
 def pending_authenticator(user: AbstractBaseUser) -> TOTPDevice:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chat.models import AgentAvailability, Chat, ChatDeflection, is_chat_staff, is_supervisor
+from chat.views import post_files, private_file
 from tickets import actions as ticket_actions
-from tickets.models import CannedReply
+from tickets.models import Attachment, CannedReply
 
 
 @admin.register(Chat)
@@ -66,6 +67,8 @@ class ChatAdmin(admin.ModelAdmin):
     def get_urls(self):
         urls = [
             path("console/", self.admin_site.admin_view(self.console), name="chat_console"),
+            path("<int:chat_id>/attachments/", self.admin_site.admin_view(self.upload), name="chat_upload"),
+            path("attachment/<int:pk>/", self.admin_site.admin_view(self.attachment), name="chat_attachment"),
             path(
                 "<int:chat_id>/canned/<int:reply_id>/",
                 self.admin_site.admin_view(self.canned_reply),
@@ -93,6 +96,28 @@ class ChatAdmin(admin.ModelAdmin):
             "colleagues": colleagues,
         }
         return TemplateResponse(request, "admin/chat/console.html", context)
+
+    def readable_chat(self, request: HttpRequest, chat_id: int) -> Chat:
+        """The chat if this agent may read it; a 404 for anyone else (an agent of another topic,
+        an editor), as if it did not exist."""
+        chat = Chat.objects.select_related("ticket", "agent").filter(pk=chat_id).first()
+        if chat is None or not chat.agent_may_read(request.user):
+            raise Http404("no such chat")
+        return chat
+
+    def upload(self, request: HttpRequest, chat_id: int) -> JsonResponse:
+        """The agent's files in a chat (the panel's attach button); the same checks as the customer's."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return post_files(request, self.readable_chat(request, chat_id), agent=request.user)
+
+    def attachment(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(Attachment.objects.select_related("message__ticket__chat"), pk=pk)
+        chat = getattr(item.message.ticket, "chat", None)
+        if chat is None:
+            raise Http404("not a chat's file")
+        self.readable_chat(request, chat.pk)
+        return private_file(item)
 
     def canned_reply(self, request: HttpRequest, chat_id: int, reply_id: int) -> JsonResponse:
         """A canned reply filled in for this chat's ticket (the same placeholders as for e-mail)."""

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import two_factor
 from chat import notify, protocol
-from chat.models import AgentAvailability, Chat, ChatRefused, is_chat_staff
+from chat.db import chat_db
+from chat.models import AgentAvailability, Chat, ChatRefused, Stored, is_chat_staff
 from helpcenter.languages import current_language
 
 CHAT_COOKIE = "hc_chat"
@@ -20,6 +22,15 @@ CHAT_COOKIE = "hc_chat"
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     allowed_types: set[str] = set()
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels tidies database connections before every frame and every layer event, which is
+        # a trip to the database thread each time (an agent hears 25 chats); chat_db tidies them
+        # around the calls that use the database.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None or len(text_data) > protocol.MAX_FRAME_CHARS:
@@ -54,7 +65,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def chat_message(self, event: dict) -> None:
         if event["origin"] != self.channel_name and self.may_see(event["message"]):
-            await self.send_json({"type": "message", "chat": event["chat"], "message": event["message"]})
+            # A message with files is announced as an "attachment": the files are fetched over HTTP.
+            kind = "attachment" if event["message"]["attachments"] else "message"
+            await self.send_json({"type": kind, "chat": event["chat"], "message": event["message"]})
 
     async def chat_typing(self, event: dict) -> None:
         if event["origin"] != self.channel_name:
@@ -74,16 +87,25 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     async def typing_notice(self, chat_id: int, who: str, typing: object) -> None:
-        await self.channel_layer.group_send(
+        await notify.send_to_group(
+            self.channel_layer,
             notify.chat_group(chat_id),
             {"type": "chat.typing", "chat": chat_id, "who": who, "typing": typing is True, "origin": self.channel_name},
         )
 
     async def read_notice(self, chat_id: int, who: str, up_to: int) -> None:
-        await self.channel_layer.group_send(
+        await notify.send_to_group(
+            self.channel_layer,
             notify.chat_group(chat_id),
             {"type": "chat.read", "chat": chat_id, "who": who, "up_to": up_to, "origin": self.channel_name},
         )
+
+    async def announce(self, stored: dict) -> None:
+        """After the ack: the other side hears a new message; a resend was announced the first time."""
+        if stored["created"]:
+            await notify.announce_message(
+                self.channel_layer, stored["chat"], stored["agent"], stored["message"], origin=self.channel_name
+            )
 
 
 def _up_to(frame: dict) -> int:
@@ -100,7 +122,7 @@ class CustomerConsumer(ChatConsumer):
 
     async def connect(self) -> None:
         self.budget = protocol.Budget()
-        self.chat = await database_sync_to_async(Chat.for_token)(self.scope.get("cookies", {}).get(CHAT_COOKIE))
+        self.chat = await chat_db(Chat.for_token)(self.scope.get("cookies", {}).get(CHAT_COOKIE))
         if self.chat is None:
             await self.close()  # refused before the handshake: no chat for this token
             return
@@ -112,7 +134,7 @@ class CustomerConsumer(ChatConsumer):
         if getattr(self, "chat", None) is not None:
             await self.channel_layer.group_discard(notify.chat_group(self.chat.pk), self.channel_name)
 
-    @database_sync_to_async
+    @chat_db
     def welcome(self) -> dict:
         self.chat.refresh_from_db()
         messages = [protocol.message_payload(m) for m in self.chat.history(for_agent=False)]
@@ -131,25 +153,30 @@ class CustomerConsumer(ChatConsumer):
         await self.send_json({"type": "history", "id": frame["id"], **{k: welcome[k] for k in ("chat", "messages")}})
 
     async def do_message(self, frame: dict) -> None:
-        await self.send_json(await self.post(frame["id"], frame.get("text")))
+        stored = await self.post(frame["id"], frame.get("text"))
+        await self.send_json({"type": "ack", "id": frame["id"], "message": stored["message"]})
+        await self.announce(stored)
 
-    @database_sync_to_async
+    async def layer_resumed(self, event: dict) -> None:
+        # Back after the channel layer was lost (chat/layers.py): what was said meanwhile.
+        await self.send_json(await self.welcome())
+
+    @chat_db
     def post(self, client_id: str, text: object) -> dict:
-        self.chat.refresh_from_db()
+        # The chat as it is now (ended? whose?) with its ticket, in one query.
+        self.chat = Chat.objects.select_related("ticket").get(pk=self.chat.pk)
         stored = self.chat.post(client_id=client_id, text=text)
-        if stored.created:
-            notify.message_stored(self.chat, stored.message, origin=self.channel_name)
-        return {"type": "ack", "id": client_id, "message": protocol.message_payload(stored.message)}
+        return protocol.stored_payload(self.chat, stored)
 
     async def do_typing(self, frame: dict) -> None:
         await self.typing_notice(self.chat.pk, "customer", frame.get("typing"))
 
     async def do_read(self, frame: dict) -> None:
-        up_to = await database_sync_to_async(self.chat.mark_read)(_up_to(frame), by_agent=False)
+        up_to = await chat_db(self.chat.mark_read)(_up_to(frame), by_agent=False)
         await self.read_notice(self.chat.pk, "customer", up_to)
 
     async def do_end(self, frame: dict) -> None:
-        await database_sync_to_async(self.end)()
+        await chat_db(self.end)()
         await self.send_json({"type": "ack", "id": frame["id"]})
 
     def end(self) -> None:
@@ -159,7 +186,7 @@ class CustomerConsumer(ChatConsumer):
             notify.queue_changed(assigned)
 
     async def do_rating(self, frame: dict) -> None:
-        await database_sync_to_async(self.rate)(frame.get("score"), frame.get("comment", ""))
+        await chat_db(self.rate)(frame.get("score"), frame.get("comment", ""))
         await self.send_json({"type": "ack", "id": frame["id"]})
 
     def rate(self, score: object, comment: object) -> None:
@@ -169,7 +196,7 @@ class CustomerConsumer(ChatConsumer):
     async def do_transcript(self, frame: dict) -> None:
         from chat.transcript import send_transcript
 
-        await database_sync_to_async(send_transcript)(self.chat, self.language)
+        await chat_db(send_transcript)(self.chat, self.language)
         await self.send_json({"type": "ack", "id": frame["id"]})
 
 
@@ -181,7 +208,7 @@ class AgentConsumer(ChatConsumer):
     async def connect(self) -> None:
         self.budget = protocol.Budget(per_minute=protocol.settings.CHAT_MESSAGES_PER_MINUTE * 4)
         self.user = self.scope.get("user")
-        if not await database_sync_to_async(is_chat_staff)(self.user):
+        if not await chat_db(self.may_work)():
             await self.close()
             return
         self.joined: set[int] = set()
@@ -193,6 +220,10 @@ class AgentConsumer(ChatConsumer):
             await self.join(chat["id"])
         await self.send_json(welcome)
 
+    def may_work(self) -> bool:
+        # The admin asks for the second factor before any page; the socket asks the same.
+        return is_chat_staff(self.user) and two_factor.session_passes(self.user, self.scope.get("session"))
+
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", None) is None:
             return
@@ -201,7 +232,7 @@ class AgentConsumer(ChatConsumer):
         for chat_id in self.joined:
             await self.channel_layer.group_discard(notify.chat_group(chat_id), self.channel_name)
 
-    @database_sync_to_async
+    @chat_db
     def overview(self, kind: str) -> dict:
         availability = AgentAvailability.for_agent(self.user)
         visible = Chat.objects.visible_to(self.user).select_related("ticket", "agent")
@@ -212,8 +243,11 @@ class AgentConsumer(ChatConsumer):
             "chats": [protocol.chat_payload(c) for c in visible.filter(agent=self.user).open()],
         }
 
-    @database_sync_to_async
+    @chat_db
     def readable_chat(self, frame: dict) -> Chat:
+        return self.readable(frame)
+
+    def readable(self, frame: dict) -> Chat:
         chat = Chat.objects.select_related("ticket", "agent").filter(pk=protocol.chat_id_of(frame)).first()
         if chat is None or not chat.agent_may_read(self.user):
             raise ChatRefused("forbidden", _("You cannot read this chat."))
@@ -231,14 +265,14 @@ class AgentConsumer(ChatConsumer):
 
     do_history = do_open
 
-    @database_sync_to_async
+    @chat_db
     def history_of(self, chat: Chat, client_id: str) -> dict:
         messages = [protocol.message_payload(m) for m in chat.history(for_agent=True)]
         return {"type": "history", "id": client_id, "chat": protocol.chat_payload(chat), "messages": messages}
 
     async def do_accept(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
-        await database_sync_to_async(self.accept_chat)(chat)
+        await chat_db(self.accept_chat)(chat)
         await self.join(chat.pk)
         await self.send_json({"type": "ack", "id": frame["id"]})
 
@@ -247,25 +281,25 @@ class AgentConsumer(ChatConsumer):
         notify.queue_changed([chat])
 
     async def do_message(self, frame: dict) -> None:
-        chat = await self.readable_chat(frame)
-        await self.send_json(await self.post(chat, frame["id"], frame.get("text")))
+        stored = await self.post(frame)
+        await self.send_json({"type": "ack", "id": frame["id"], "message": stored["message"]})
+        await self.announce(stored)
 
-    @database_sync_to_async
-    def post(self, chat: Chat, client_id: str, text: object) -> dict:
-        stored = chat.post(client_id=client_id, text=text, agent=self.user)
-        if stored.created:
-            notify.message_stored(chat, stored.message, origin=self.channel_name)
-        return {"type": "ack", "id": client_id, "message": protocol.message_payload(stored.message)}
+    @chat_db
+    def post(self, frame: dict) -> dict:
+        chat = self.readable(frame)
+        return protocol.stored_payload(chat, chat.post(client_id=frame["id"], text=frame.get("text"), agent=self.user))
 
     async def do_note(self, frame: dict) -> None:
-        chat = await self.readable_chat(frame)
-        await self.send_json(await self.note(chat, frame["id"], frame.get("text")))
+        stored = await self.note(frame)
+        await self.send_json({"type": "ack", "id": frame["id"], "message": stored["message"]})
+        await self.announce(stored)
 
-    @database_sync_to_async
-    def note(self, chat: Chat, client_id: str, text: object) -> dict:
-        message = chat.add_note(self.user, text)
-        notify.message_stored(chat, message, origin=self.channel_name)
-        return {"type": "ack", "id": client_id, "message": protocol.message_payload(message)}
+    @chat_db
+    def note(self, frame: dict) -> dict:
+        chat = self.readable(frame)
+        message = chat.add_note(self.user, frame.get("text"))
+        return protocol.stored_payload(chat, Stored(message, created=True, attachments=[]))
 
     async def do_typing(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
@@ -273,12 +307,12 @@ class AgentConsumer(ChatConsumer):
 
     async def do_read(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
-        up_to = await database_sync_to_async(chat.mark_read)(_up_to(frame), by_agent=True)
+        up_to = await chat_db(chat.mark_read)(_up_to(frame), by_agent=True)
         await self.read_notice(chat.pk, "agent", up_to)
 
     async def do_end(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
-        await database_sync_to_async(self.end_chat)(chat)
+        await chat_db(self.end_chat)(chat)
         await self.send_json({"type": "ack", "id": frame["id"]})
 
     def end_chat(self, chat: Chat) -> None:
@@ -289,7 +323,7 @@ class AgentConsumer(ChatConsumer):
 
     async def do_transfer(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
-        await database_sync_to_async(self.transfer)(chat, frame.get("to"))
+        await chat_db(self.transfer)(chat, frame.get("to"))
         await self.send_json({"type": "ack", "id": frame["id"]})
 
     def transfer(self, chat: Chat, to: object) -> None:
@@ -300,7 +334,7 @@ class AgentConsumer(ChatConsumer):
         notify.state_changed(chat)
 
     async def do_availability(self, frame: dict) -> None:
-        await database_sync_to_async(self.set_availability)(frame.get("status"), frame.get("capacity"))
+        await chat_db(self.set_availability)(frame.get("status"), frame.get("capacity"))
         await self.send_json(await self.overview("overview") | {"id": frame["id"]})
 
     def set_availability(self, status: object, capacity: object) -> None:
@@ -322,3 +356,14 @@ class AgentConsumer(ChatConsumer):
         # The same message also reaches this connection through the chat's group once it has joined.
         if event["chat"] not in self.joined and event["origin"] != self.channel_name:
             await self.send_json({"type": "signal", "chat": event["chat"], "message": event["message"]})
+
+    async def layer_resumed(self, event: dict) -> None:
+        # Back after the channel layer was lost (chat/layers.py): the queue and, for each of the
+        # agent's chats, what was said meanwhile.
+        await self.send_json(await self.overview("welcome"))
+        for chat_id in sorted(self.joined):
+            try:
+                chat = await self.readable_chat({"chat": chat_id})
+            except ChatRefused:
+                continue  # transferred away meanwhile
+            await self.send_json(await self.history_of(chat, ""))

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from helpcenter.forms import MultipleFileField
 from tickets.models import Ticket
 
 
@@ -29,3 +30,18 @@ class PreChatForm(forms.Form):
 class DeflectionForm(forms.Form):
     question = forms.CharField(max_length=2000)
     article = forms.SlugField(max_length=100)
+
+
+class ChatFilesForm(forms.Form):
+    """Files sent in a chat (either side), with the contact form's checks (helpcenter.uploads)."""
+
+    # The client's id for this message, as on the socket: a resend after a lost answer is stored once.
+    id = forms.CharField(min_length=1, max_length=64)
+    text = forms.CharField(required=False, widget=forms.Textarea)
+    files = MultipleFileField(label=_("Attachments"), required=False)
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data["files"]
+        if not files:
+            raise forms.ValidationError(_("Choose a file to send."))
+        return files

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter import roles
-from tickets.models import Message, Ticket
+from helpcenter.filestore import FilesWritten
+from tickets.actions import attach
+from tickets.models import Attachment, Message, Ticket
 
 CHAT_GROUPS = (roles.AGENTS, roles.SUPERVISORS)
 
@@ -126,6 +129,8 @@ class Stored:
 
     message: Message
     created: bool
+    # The files stored with a new message (none for a resend: read them from the message).
+    attachments: list[Attachment] | None = None
 
 
 class Chat(models.Model):
@@ -212,34 +217,50 @@ class Chat(models.Model):
     def agent_may_read(self, agent: AbstractBaseUser) -> bool:
         return Chat.objects.visible_to(agent).filter(pk=self.pk).exists()
 
+    def customer_attachment(self, pk: int) -> Attachment | None:
+        """A file of this chat the customer may download: not one on an internal note."""
+        return Attachment.objects.filter(pk=pk, message__ticket_id=self.ticket_id, message__is_internal=False).first()
+
     def agent_may_write(self, agent: AbstractBaseUser) -> bool:
         return self.state == self.State.ACTIVE and (self.agent_id == agent.pk or is_supervisor(agent))
 
     # --- the conversation -----------------------------------------------------------------------
 
-    def post(self, *, client_id: str, text: str, agent: AbstractBaseUser | None = None) -> Stored:
-        """Store a message from the customer (agent=None) or an agent, once per client id."""
+    def post(
+        self, *, client_id: str, text: str, agent: AbstractBaseUser | None = None, uploads: Sequence = ()
+    ) -> Stored:
+        """Store a message from the customer (agent=None) or an agent, once per client id.
+        `uploads` are files already checked by helpcenter.uploads.validate_uploads (with their
+        sniffed type); a message with files may have no text, and then reads as their names."""
         if self.state == self.State.ENDED:
             raise ChatRefused("ended", str(_("This chat has ended.")))
         if agent is not None and not self.agent_may_write(agent):
             raise ChatRefused("forbidden", str(_("Accept this chat before writing in it.")))
-        text = clean_text(text)
+        if uploads:
+            text = clean_text(text, allow_empty=True) or ", ".join(upload.name for upload, _type in uploads)
+        else:
+            text = clean_text(text)
         sender = sender_key(agent)
-        previous = self.entries.filter(sender=sender, client_id=client_id).select_related("message").first()
-        if previous:
-            return Stored(previous.message, created=False)
+        if uploads:
+            # Files are looked for first, so that a resend does not write them again. A text is
+            # inserted straight away: a resend is rare, and the unique entry catches it below
+            # (one query less per message, bench/chat.py).
+            previous = self.entries.filter(sender=sender, client_id=client_id).select_related("message").first()
+            if previous:
+                return Stored(previous.message, created=False)
         try:
-            with transaction.atomic():
+            with FilesWritten() as files, transaction.atomic():
                 if agent is None:
                     message = self.ticket.add_customer_message(text)
                 else:
                     message = self.ticket.add_agent_reply(agent, text)
+                attachments = attach(message, uploads, files)
                 ChatEntry.objects.create(chat=self, sender=sender, client_id=client_id, message=message)
         except IntegrityError:
-            # The same resend reached another server process first.
+            # A resend (or the same resend through another server process first): the first one stands.
             entry = self.entries.select_related("message").get(sender=sender, client_id=client_id)
             return Stored(entry.message, created=False)
-        return Stored(message, created=True)
+        return Stored(message, created=True, attachments=attachments)
 
     def add_note(self, agent: AbstractBaseUser, text: str) -> Message:
         """An internal note: the agents' side of the conversation only."""
@@ -248,7 +269,11 @@ class Chat(models.Model):
         return self.ticket.add_agent_reply(agent, clean_text(text), internal=True)
 
     def history(self, *, for_agent: bool) -> list[Message]:
-        messages = self.ticket.messages.select_related("author").order_by("created_at", "pk")
+        messages = (
+            self.ticket.messages.select_related("author", "chat_entry")
+            .prefetch_related("attachments")
+            .order_by("created_at", "pk")
+        )
         if not for_agent:
             messages = messages.filter(is_internal=False)
         return list(messages)

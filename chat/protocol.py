@@ -9,8 +9,8 @@ from collections import deque
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from chat.models import Chat, ChatRefused
-from tickets.models import Message
+from chat.models import Chat, ChatRefused, Stored
+from tickets.models import Attachment, Message
 
 CUSTOMER_TYPES = {"history", "message", "typing", "read", "end", "rating", "transcript"}
 AGENT_TYPES = {"history", "message", "typing", "read", "end", "open", "accept", "note", "transfer", "availability"}
@@ -53,7 +53,14 @@ class Budget:
         self.sent.append(now)
 
 
-def message_payload(message: Message) -> dict:
+def attachment_payload(attachment: Attachment) -> dict:
+    # No address: the customer and the agent download through different doors (docs/chat-protocol.md).
+    return {"id": attachment.pk, "name": attachment.filename, "size": attachment.size, "type": attachment.content_type}
+
+
+def message_payload(message: Message, attachments: list[Attachment] | None = None) -> dict:
+    """`attachments`: the message's files when the caller has them (a message just stored);
+    otherwise they are read from it (prefetched in a history)."""
     if message.author_kind == Message.Author.AGENT and message.author is not None:
         name = message.author.get_short_name() or message.author.get_username()
     elif message.author_kind == Message.Author.CUSTOMER:
@@ -72,6 +79,9 @@ def message_payload(message: Message) -> dict:
         "text": message.text_for_customer,
         "internal": message.is_internal,
         "sent_at": message.created_at.isoformat(),
+        "attachments": [
+            attachment_payload(a) for a in (message.attachments.all() if attachments is None else attachments)
+        ],
     }
 
 
@@ -88,4 +98,15 @@ def chat_payload(chat: Chat) -> dict:
         "rating": chat.rating,
         "customer_read_up_to": chat.customer_read_up_to,
         "agent_read_up_to": chat.agent_read_up_to,
+    }
+
+
+def stored_payload(chat: Chat, stored: Stored) -> dict:
+    """What a socket or the upload view needs after storing a message: the message for the ack,
+    whether it is new (a resend is not announced again), and where to announce it."""
+    return {
+        "chat": chat.pk,
+        "agent": chat.agent_id,
+        "created": stored.created,
+        "message": message_payload(stored.message, stored.attachments),
     }

@@ -11,4 +11,6 @@ urlpatterns = [
     path("chat/leave-message/", views.leave_message, name="leave_message"),
     path("chat/forget/", views.forget, name="forget"),
     path("chat/token/", views.csrf_token, name="token"),
+    path("chat/attachments/", views.upload, name="upload"),
+    path("chat/attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

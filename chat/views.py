@@ -5,22 +5,25 @@ the WebSocket (chat/consumers.py)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import notify
 from chat.consumers import CHAT_COOKIE
-from chat.forms import DeflectionForm, PreChatForm
+from chat.forms import ChatFilesForm, DeflectionForm, PreChatForm
 from chat.hours import chat_channel, chat_is_open
-from chat.models import Chat, ChatDeflection, availability_summary
-from chat.protocol import chat_payload
+from chat.models import Chat, ChatDeflection, ChatRefused, availability_summary
+from chat.protocol import chat_payload, stored_payload
 from faq.search import search
 from helpcenter import ratelimit
+from helpcenter.downloads import stored_file
 from helpcenter.languages import current_language
-from tickets.models import Ticket
+from tickets.models import Attachment, Ticket
 
 SUGGESTIONS = 3
 
@@ -142,3 +145,51 @@ def forget(request: HttpRequest) -> JsonResponse:
     response = JsonResponse({})
     response.delete_cookie(CHAT_COOKIE)
     return response
+
+
+def post_files(request: HttpRequest, chat: Chat, agent: AbstractBaseUser | None = None) -> JsonResponse:
+    """Files in a chat, from its customer (agent=None) or an agent: stored as the chat ticket's
+    message, then announced on the sockets like any message. 201 with the message, 200 for a resend."""
+    form = ChatFilesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _errors(form)
+    try:
+        stored = chat.post(
+            client_id=form.cleaned_data["id"],
+            text=form.cleaned_data["text"],
+            agent=agent,
+            uploads=form.cleaned_data["files"],
+        )
+    except ChatRefused as refusal:
+        return JsonResponse(
+            {"code": refusal.code, "error": refusal.message}, status=403 if refusal.code == "forbidden" else 409
+        )
+    payload = stored_payload(chat, stored)
+    if stored.created:
+        notify.message_stored(chat, payload["message"])
+    return JsonResponse({"message": payload["message"]}, status=201 if stored.created else 200)
+
+
+def private_file(attachment: Attachment) -> FileResponse:
+    """A chat file as a download (never shown inline, never kept by a shared cache)."""
+    response = stored_file(attachment.file, attachment.filename, attachment.content_type)
+    patch_cache_control(response, private=True)
+    return response
+
+
+@require_POST
+def upload(request: HttpRequest) -> JsonResponse:
+    chat = Chat.for_token(request.COOKIES.get(CHAT_COOKIE))
+    if chat is None:
+        return JsonResponse({"code": "forbidden", "error": _("Start a chat first.")}, status=403)
+    return post_files(request, chat)
+
+
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of the visitor's own chat; any other (another customer's, an internal note's) is a 404."""
+    chat = Chat.for_token(request.COOKIES.get(CHAT_COOKIE))
+    item = chat.customer_attachment(pk) if chat else None
+    if item is None:
+        raise Http404("no such file in your chat")
+    return private_file(item)

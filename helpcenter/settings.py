@@ -193,10 +193,40 @@ ASGI_APPLICATION = "helpcenter.asgi.application"
 # their messages are in the database. In memory it reaches one process only; with REDIS_URL set,
 # several server processes (on several machines) carry one conversation.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Notices one socket may have waiting before the layer drops new ones (channels' default is 100):
+# an agent hears every message of their chats twice (the chat and their own signal group), and a
+# busy server fell behind by more than 100 at 500 chats (bench/chat.py).
+CHAT_LAYER_CAPACITY = 1000
 if REDIS_URL:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    # chat.layers: channels-redis that keeps its sockets through a Redis restart. CHAT_LAYER_PREFIX
+    # keeps apart the sites (or test runs) that share one Redis. redis-py's default read timeout
+    # (5 s) is the time channels-redis blocks waiting for a message (BZPOPMIN, 5 s): every idle
+    # socket's wait timed out. A longer read timeout, a short connect timeout so that a Redis that
+    # is gone is known at once, and one retry on a broken connection: after a Redis restart each
+    # pooled connection fails once before it reconnects, and a message would go unannounced.
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "chat.layers.ResilientRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 2,
+                        "retry_on_error": [RedisConnectionError],
+                    }
+                ],
+                "prefix": os.environ.get("CHAT_LAYER_PREFIX", "helpcenter"),
+                "capacity": CHAT_LAYER_CAPACITY,
+            },
+        }
+    }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "chat.layers.InMemoryChatLayer", "CONFIG": {"capacity": CHAT_LAYER_CAPACITY}}
+    }
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -16,13 +16,17 @@ from tickets import notifications
 from tickets.models import Attachment, Message, SuggestionClick, Ticket
 
 
-def attach(message: Message, uploads, files: FilesWritten) -> None:
+def attach(message: Message, uploads, files: FilesWritten) -> list[Attachment]:
+    """Store checked uploads (helpcenter.uploads.validate_uploads) as the message's attachments."""
+    attachments = []
     for upload, content_type in uploads:
         attachment = Attachment(
             message=message, filename=upload.name[:255], content_type=content_type, size=upload.size
         )
         files.save(attachment.file, upload.name, upload)
         attachment.save()
+        attachments.append(attachment)
+    return attachments
 
 
 def _open_once(form, fill) -> Ticket:

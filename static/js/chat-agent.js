@@ -66,6 +66,14 @@
     who.textContent = (message.internal ? text("note") + " · " : "") + message.name;
     body.textContent = message.text;
     li.appendChild(who); li.appendChild(body);
+    (message.attachments || []).forEach(function (file) {
+      var link = document.createElement("a");
+      link.href = root.getAttribute("data-attachment-url").replace("/0/", "/" + file.id + "/");
+      link.textContent = file.name;
+      link.className = "chat-file";
+      link.setAttribute("download", "");
+      li.appendChild(link);
+    });
     log.appendChild(li);
     log.scrollTop = log.scrollHeight;
   }
@@ -90,7 +98,7 @@
       frame.messages.forEach(render);
       showChat(frame.chat);
       markRead(frame.messages);
-    } else if (frame.type === "message") {
+    } else if (frame.type === "message" || frame.type === "attachment") {
       if (frame.chat === current) { render(frame.message); $("chat-room-typing").hidden = true; markRead([frame.message]); }
       else { unread[frame.chat] = true; send({ type: "history", id: newId(), chat: frame.chat }); }
     } else if (frame.type === "ack") {
@@ -111,6 +119,26 @@
     error("");
   }
 
+  // Files go over HTTP with the customer's checks; the socket announces them to the customer.
+  $("chat-room-file").addEventListener("change", function (event) {
+    var chooser = event.target;
+    if (!chooser.files.length || !current) { return; }
+    var body = new FormData();
+    body.append("id", newId());
+    Array.prototype.forEach.call(chooser.files, function (file) { body.append("files", file); });
+    var url = root.getAttribute("data-upload-url").replace("/0/attachments/", "/" + current + "/attachments/");
+    var token = $("chat-room-compose").querySelector("[name=csrfmiddlewaretoken]").value;
+    fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": token } })
+      .then(function (response) { return response.json(); })
+      .then(function (json) {
+        chooser.value = "";
+        if (json.message) { render(json.message); error(""); return; }
+        var messages = [];
+        if (json.errors) { Object.keys(json.errors).forEach(function (key) { messages = messages.concat(json.errors[key]); }); }
+        if (json.error) { messages.push(json.error); }
+        error(messages.join(" "));
+      });
+  });
   $("chat-room-compose").addEventListener("submit", function (event) { event.preventDefault(); post("message"); });
   $("chat-room-note").addEventListener("click", function () { post("note"); });
   $("chat-room-input").addEventListener("input", function () {

@@ -173,7 +173,44 @@
     item.children[0].textContent = message.author === "customer" ? text("you") : message.name;
     item.children[1].textContent = message.text;
     item.children[2].textContent = message.id ? "" : text("sending");
+    showFiles(item, message.attachments);
     log.scrollTop = log.scrollHeight;
+  }
+  function showFiles(item, attachments) {
+    if (!attachments || !attachments.length) { return; }
+    var files = item.querySelector(".chat-files");
+    if (!files) { files = document.createElement("span"); files.className = "chat-files d-block"; item.appendChild(files); }
+    files.innerHTML = "";
+    attachments.forEach(function (file) {
+      var link = document.createElement("a");
+      link.href = root.getAttribute("data-attachment-url").replace("/0/", "/" + file.id + "/");
+      link.textContent = file.name;
+      link.className = "d-block small";
+      link.setAttribute("download", "");
+      files.appendChild(link);
+    });
+  }
+  // Files go over HTTP with the contact form's checks; the socket only announces them (docs/chat-protocol.md).
+  function sendFiles() {
+    var chooser = $("chat-file");
+    if (!chooser.files.length) { return; }
+    var body = new FormData();
+    body.append("id", newId());
+    Array.prototype.forEach.call(chooser.files, function (file) { body.append("files", file); });
+    $("chat-error").hidden = true;
+    csrf()
+      .then(function (token) { return fetch(root.getAttribute("data-upload-url"), { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": token } }); })
+      .then(function (response) { return response.json(); })
+      .then(function (json) {
+        chooser.value = "";
+        if (json.message) { render(json.message); return; }
+        var messages = [];
+        if (json.errors) { Object.keys(json.errors).forEach(function (key) { messages = messages.concat(json.errors[key]); }); }
+        if (json.error) { messages.push(json.error); }
+        $("chat-error").textContent = messages.join(" ");
+        $("chat-error").hidden = false;
+      })
+      .catch(function () { $("chat-error").textContent = text("reconnecting"); $("chat-error").hidden = false; });
   }
   function markRead(upTo) {
     Array.prototype.forEach.call(log.querySelectorAll(".chat-customer"), function (item) {
@@ -194,6 +231,7 @@
     else { line.textContent = text("ended"); }
     var ended = state.state === "ended";
     $("chat-compose").hidden = ended;
+    $("chat-file").parentNode.hidden = ended;
     $("chat-end").hidden = ended;
     $("chat-after").hidden = !ended;
     $("chat-rating").hidden = state.rating !== null && state.rating !== undefined;
@@ -212,7 +250,7 @@
       readUpTo();
     } else if (frame.type === "ack") {
       if (frame.message) { delete pending[frame.id]; save(PENDING_KEY, pending); render(frame.message); }
-    } else if (frame.type === "message") {
+    } else if (frame.type === "message" || frame.type === "attachment") {
       render(frame.message);
       $("chat-typing").hidden = true;
       readUpTo();
@@ -269,6 +307,7 @@
   });
   $("chat-still-talk").addEventListener("click", function () { start(true); });
   $("chat-compose").addEventListener("submit", submitMessage);
+  $("chat-file").addEventListener("change", sendFiles);
   input.addEventListener("input", typed);
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { submitMessage(event); }

@@ -1,15 +1,19 @@
 """Live chat in two browsers against a real Daphne server: the customer starts from a help article,
-the agent answers in the console, typing shows, a reload keeps the history, the agent ends, the
-customer rates, and the ticket holds the conversation."""
+the agent answers in the console, typing shows, a reload keeps the history, the customer sends a
+screenshot that the agent downloads, the agent ends, the customer rates, and the ticket holds the
+conversation."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.chat.live import daphne_servers, manage, server_env
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 
 SETUP = """
 from django.contrib.auth.models import Group, User
@@ -26,6 +30,7 @@ AgentAvailability.objects.create(agent=agent, status="online", capacity=3)
 
 REPORT = """
 import json
+from pathlib import Path
 from chat.models import Chat
 chat = Chat.objects.select_related("ticket").get()
 print(json.dumps({"rating": chat.rating, "state": chat.state, "channel": chat.ticket.channel,
@@ -80,6 +85,16 @@ def test_a_chat_from_an_article_to_the_rating(server, new_context):
     expect(customer.locator("#chat-log li")).to_have_count(3)
     expect(customer.locator("#chat-log li").nth(1)).to_contain_text("확인해 드릴게요.")
 
+    # A screenshot from the customer: in the agent's panel at once, and downloadable there.
+    customer.set_input_files("#chat-file", files=[{"name": "영수증.png", "mimeType": "image/png", "buffer": PNG}])
+    expect(customer.locator("#chat-log li").last.locator(".chat-files a")).to_have_text("영수증.png")
+    file_link = agent.locator("#chat-room-log li").last.locator("a.chat-file")
+    expect(file_link).to_have_text("영수증.png")
+    with agent.expect_download() as download_info:
+        file_link.click()
+    assert download_info.value.suggested_filename == "영수증.png"
+    assert Path(download_info.value.path()).read_bytes() == PNG
+
     agent.click("#chat-room-end")
     expect(customer.locator("#chat-state")).to_have_text("채팅이 종료되었습니다.")
     customer.click("#chat-rating button[data-score='5']")
@@ -91,5 +106,5 @@ def test_a_chat_from_an_article_to_the_rating(server, new_context):
         "rating": 5,
         "state": "ended",
         "channel": "chat",
-        "messages": ["환불 정책이 궁금해요", "확인해 드릴게요.", "감사합니다"],
+        "messages": ["환불 정책이 궁금해요", "확인해 드릴게요.", "감사합니다", "영수증.png"],
     }

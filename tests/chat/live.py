@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -72,22 +73,27 @@ def set_up(env: dict[str, str], chats: int = 1, capacity: int = 3) -> dict:
 def daphne_servers(env: dict[str, str], count: int = 2):
     """`count` Daphne processes on free loopback ports; stopped (by their own pid) on the way out."""
     ports = [free_port() for _ in range(count)]
+    # Each server's log goes to a file: a pipe nobody reads fills up after a few hundred
+    # connections' access lines, and the server then blocks in the middle of writing one.
+    logs = [tempfile.TemporaryFile() for _ in ports]
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "helpcenter.asgi:application"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log,
         )
-        for port in ports
+        for port, log in zip(ports, logs, strict=True)
     ]
+    for process, log in zip(processes, logs, strict=True):
+        process.log = log
     try:
         for port, process in zip(ports, processes, strict=True):
             deadline = time.monotonic() + 30
             while True:
                 if process.poll() is not None:
-                    raise RuntimeError(process.stderr.read().decode())
+                    raise RuntimeError(server_log(process))
                 with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
                     break
                 if time.monotonic() > deadline:
@@ -102,3 +108,9 @@ def daphne_servers(env: dict[str, str], count: int = 2):
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def server_log(process: subprocess.Popen) -> str:
+    """What a server started by daphne_servers wrote to its log (stderr) so far."""
+    process.log.seek(0)
+    return process.log.read().decode(errors="replace")
