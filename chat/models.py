@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpcenter import roles
+from helpcenter.history import record_update
 from tickets.models import Message, Ticket
 
 CHAT_GROUPS = (roles.AGENTS, roles.SUPERVISORS)
@@ -282,6 +283,7 @@ class Chat(models.Model):
                 return
             self.refresh_from_db()
             Ticket.objects.filter(pk=self.ticket_id).update(assignee=agent, status=Ticket.Status.OPEN)
+            record_update(Ticket, [self.ticket_id], agent)
 
     def transfer(self, by: AbstractBaseUser, to: AbstractBaseUser) -> None:
         if not self.agent_may_write(by):
@@ -291,6 +293,7 @@ class Chat(models.Model):
         self.agent = to
         self.save(update_fields=["agent"])
         Ticket.objects.filter(pk=self.ticket_id).update(assignee=to)
+        record_update(Ticket, [self.ticket_id], by)
 
     def end(self, *, agent: AbstractBaseUser | None = None) -> tuple[bool, list[Chat]]:
         """End the conversation (either side): whether it ended now (False when it already had),

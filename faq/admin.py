@@ -23,6 +23,7 @@ from faq.models import (
     Synonym,
     Tag,
 )
+from helpcenter.history import ReadableHistoryAdmin
 
 
 @admin.register(Category)
@@ -88,7 +89,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadableHistoryAdmin):
     list_display = [
         "title",
         "slug",

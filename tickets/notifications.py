@@ -93,3 +93,9 @@ def tracking_link(ticket: Ticket) -> OutgoingEmail | None:
 def _localized(ticket: Ticket, name: str, *args) -> str:
     with translation.override(ticket.language):
         return reverse(name, args=args)
+
+
+def merged(ticket: Ticket, old_references: list[str]) -> OutgoingEmail:
+    """The customer's requests were joined into this one: the reference and link to use now."""
+    context = {"ticket": ticket, "old_references": ", ".join(old_references), "tracking_url": ticket.tracking_url()}
+    return queue("merged", ticket, "merged", context, AutoSubmitted.GENERATED)
