@@ -69,7 +69,8 @@ def _cell(modeladmin: admin.ModelAdmin, name: str, obj) -> str:
         text = display_for_field(value, field, empty)
     # The list's cells are HTML (badges, spans with the full text on hover); the file holds the words.
     text = html.unescape(strip_tags(str(text))).replace("\xa0", " ").strip()
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    # A lone "-" is the list's empty cell, not a formula.
+    return "'" + text if len(text) > 1 and text.startswith(FORMULA_STARTS) else text
 
 
 def csv_of_list(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, basename: str) -> HttpResponse:
