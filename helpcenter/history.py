@@ -60,6 +60,27 @@ def readable_value(field: models.Field, value: Any) -> str:
     return str(value)
 
 
+def unlabelled_fields(model: type[models.Model]) -> set[str]:
+    """Fields without a label of their own (reminder times, the rule a verdict used): bookkeeping,
+    whose meaning shows in the labelled fields and the claim's timeline."""
+    return {field.name for field in model._meta.concrete_fields if not isinstance(field.verbose_name, Promise)}
+
+
+def with_changes(model: type[models.Model], records: Iterable) -> list:
+    """History rows, newest first, each given `history_delta_changes` against the row before it
+    of the same object (rows of several objects may be mixed: an article's translations)."""
+    records = list(records)
+    exclude = unlabelled_fields(model)
+    previous: dict[Any, Any] = {}
+    for record in reversed(records):
+        key = getattr(record, model._meta.pk.attname)
+        if key in previous:
+            helper = ReadableChanges(model, record)
+            record.history_delta_changes = helper.context_for_delta_changes(delta(record, previous[key], exclude))
+        previous[key] = record
+    return records
+
+
 class ReadableChanges(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
         field = self.model._meta.get_field(change.field)
@@ -75,15 +96,7 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
         return ReadableChanges(self.model, historical_record)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        # Fields without a label of their own (reminder times, the rule a verdict used) are
-        # bookkeeping; what they record shows in the labelled fields and the claim's timeline.
-        unlabelled = {
-            field.name for field in self.model._meta.concrete_fields if not isinstance(field.verbose_name, Promise)
-        }
-        records = list(historical_records)
-        for newer, older in zip(records, records[1:], strict=False):
-            helper = self.get_historical_record_context_helper(request, newer)
-            newer.history_delta_changes = helper.context_for_delta_changes(delta(newer, older, exclude=unlabelled))
+        with_changes(self.model, historical_records)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # SIMPLE_HISTORY_REVERT_DISABLED only hides the button: a POST here would still write the

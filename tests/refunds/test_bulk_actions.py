@@ -72,4 +72,4 @@ def test_the_csv_has_the_lists_columns_in_utf8_with_a_bom(finance):
     lines = response.content.decode("utf-8").split("\r\n")
     assert response.content.startswith(b"\xef\xbb\xbf")
     assert lines[0] == "\ufeff참조 번호,계정 이메일,환불 사유,금액,상태,정책,담당자,접수 일시,기한 초과"
-    assert lines[1].startswith(f"{claim.reference},hong@example.com,같은 상품이 두 번 결제됨,\"10,900 KRW\",")
+    assert lines[1].startswith(f'{claim.reference},hong@example.com,같은 상품이 두 번 결제됨,"10,900 KRW",')
