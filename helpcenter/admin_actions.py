@@ -49,7 +49,6 @@ def ask_for_selection(
         "action": action,
         "action_checkbox_name": ACTION_CHECKBOX_NAME,
         "select_across": request.POST.get("select_across", "0"),
-        "changelist_query": request.GET.urlencode(),
     }
     return TemplateResponse(request, "admin/bulk_action_form.html", context)
 

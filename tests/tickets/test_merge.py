@@ -54,7 +54,7 @@ def test_the_conversation_moves_in_time_order_with_its_files(agent_member, dupli
     first, second = duplicates
     response = merge(agent_member, first, first, second)
     assert [m.message for m in response.wsgi_request._messages] == [
-        f"{second.reference}을(를) {first.reference}(으)로 병합했습니다. 고객에게 새 접수번호를 안내했습니다."
+        f"{second.reference}을(를) {first.reference}(으)로 병합했습니다. 고객에게 새 참조 번호를 안내했습니다."
     ]
     conversation = [(m.author_kind, m.body) for m in first.messages.all()]
     assert conversation == [
