@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpcenter import roles
 from helpcenter.filestore import FilesWritten
+from helpcenter.history import record_update
 from tickets.actions import attach
 from tickets.models import Attachment, Message, Ticket
 
@@ -315,6 +316,7 @@ class Chat(models.Model):
                 return
             self.refresh_from_db()
             Ticket.objects.filter(pk=self.ticket_id).update(assignee=agent, status=Ticket.Status.OPEN)
+            record_update(Ticket, [self.ticket_id], agent)
 
     def transfer(self, by: AbstractBaseUser, to: AbstractBaseUser) -> None:
         if not self.agent_may_write(by):
@@ -324,6 +326,7 @@ class Chat(models.Model):
         self.agent = to
         self.save(update_fields=["agent"])
         Ticket.objects.filter(pk=self.ticket_id).update(assignee=to)
+        record_update(Ticket, [self.ticket_id], by)
 
     def end(self, *, agent: AbstractBaseUser | None = None) -> tuple[bool, list[Chat]]:
         """End the conversation (either side): whether it ended now (False when it already had),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +24,7 @@ from faq.models import (
     Synonym,
     Tag,
 )
+from helpcenter.history import ReadableHistoryAdmin, with_changes
 
 
 @admin.register(Category)
@@ -88,7 +90,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadableHistoryAdmin):
     list_display = [
         "title",
         "slug",
@@ -111,8 +113,20 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Reception"), {"fields": ["view_count", "helpful_yes", "helpful_no", "created_at", "updated_at"]}),
     ]
 
+    object_history_template = "admin/faq/article/object_history.html"
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Titles and bodies are edited in the translations: their changes belong on this page.
+        known = str(object_id).isdigit()
+        rows = ArticleTranslation.history.filter(article_id=object_id if known else None).select_related("history_user")
+        page = Paginator(
+            with_changes(ArticleTranslation, rows[: self.history_list_per_page]), self.history_list_per_page
+        )
+        context = {**(extra_context or {}), "translation_page": page.get_page(1), "translation_columns": ["language"]}
+        return super().history_view(request, object_id, context)
 
     @admin.display(description=_("title"))
     def title(self, obj: Article) -> str:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from faq.markdown import render_markdown, summarise
 from helpcenter.batching import BatchedCounter
@@ -84,6 +85,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # Counters move with every reader and vote; the history is for what editors change.
+    history = HistoricalRecords(excluded_fields=["view_count", "helpful_yes", "helpful_no", "updated_at"])
 
     class Meta:
         ordering = ["category__position", "slug"]
@@ -165,6 +168,8 @@ class ArticleTranslation(models.Model):
         help_text=_("Shown in search engines. Left empty, the start of the body is used."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["body_html", "updated_at"])
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "language"], name="one_translation_per_language")]

@@ -19,6 +19,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 
 AGENTS = "Agents"
 REFUND_REVIEWERS = "Refund reviewers"
@@ -170,3 +171,15 @@ def create_demo_staff(write: Callable[[str], None]) -> None:
         user.user_permissions.clear()
         user.groups.set(Group.objects.filter(name=group) if group else [])
         write(f"  {username} / {demo_password(username)}  ({group or 'superuser'})")
+
+
+def people_with(permission: str):
+    """Active staff who hold "app_label.codename", through a group, directly, or as superusers:
+    the people an item may be handed to."""
+    app_label, codename = permission.split(".", 1)
+    grants = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    holders = Q(is_superuser=True) | Q(groups__permissions__in=grants) | Q(user_permissions__in=grants)
+    User = get_user_model()
+    return User.objects.filter(
+        pk__in=User.objects.filter(holders).values("pk"), is_active=True, is_staff=True
+    ).order_by("username")

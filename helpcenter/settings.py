@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "simple_history",
     "helpcenter",
     "outbox",
     "accounts",
@@ -156,6 +157,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, for the history rows of tickets, claims, articles, rules and canned replies.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -476,3 +479,7 @@ CHAT_MESSAGES_PER_MINUTE = envint("CHAT_MESSAGES_PER_MINUTE", 30)  # per connect
 CHAT_DEFAULT_CAPACITY = envint("CHAT_DEFAULT_CAPACITY", 3)  # chats an agent takes at once, until they change it
 CHAT_FIRST_RESPONSE_MINUTES = envint("CHAT_FIRST_RESPONSE_MINUTES", 1)  # SLA of a chat ticket's first answer
 CHAT_MINUTES_PER_CHAT = envint("CHAT_MINUTES_PER_CHAT", 4)  # for the expected wait shown to customers
+
+# History of changes (django-simple-history). Reverting from the history page would write a ticket
+# or claim back without its rules (a claim's transitions, a ticket's mail): the page is read-only.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -14,6 +14,8 @@ from django.utils.translation import ngettext
 
 from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
+from helpcenter.history import ReadableHistoryAdmin
+from refunds.admin_actions import assign_claims, export_claims_csv
 from refunds.forms import AgentClaimForm, TransitionForm
 from refunds.from_ticket import initial_from_ticket
 from refunds.models import (
@@ -71,7 +73,7 @@ def may_open_evidence(user) -> bool:
 
 
 @admin.register(RefundClaim)
-class RefundClaimAdmin(admin.ModelAdmin):
+class RefundClaimAdmin(ReadableHistoryAdmin):
     list_display = [
         "reference",
         "email",
@@ -96,7 +98,7 @@ class RefundClaimAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [NoteInline]
     raw_id_fields = ["ticket"]
-    actions = ["issue_new_link"]
+    actions = [assign_claims, export_claims_csv, "issue_new_link"]
     change_form_template = "admin/refunds/refundclaim/change_form.html"
 
     # Customers file claims on the site; an agent who may add claims files one for the customer
@@ -302,7 +304,7 @@ class RefundClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyRule)
-class PolicyRuleAdmin(admin.ModelAdmin):
+class PolicyRuleAdmin(ReadableHistoryAdmin):
     """Saving a rule adds a new version; decisions keep the version they were made under."""
 
     list_display = [

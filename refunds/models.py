@@ -20,9 +20,11 @@ from django.db.models import Max, Q
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from helpcenter import privacy
 from helpcenter.filestore import FilesWritten
+from helpcenter.history import record_update
 from helpcenter.languages import current_language
 from helpcenter.masking import mask_sensitive
 from refunds import notifications
@@ -113,6 +115,7 @@ class PolicyRule(models.Model):
     )
 
     objects = PolicyRuleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["reason", "-version"]
@@ -254,6 +257,9 @@ class RefundClaim(models.Model):
     created_at = models.DateTimeField(_("filed"), default=timezone.now, db_index=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
+    # The transitions move a claim with a guarded UPDATE, not save(): they write their history row
+    # themselves (record_history), with the person who acted.
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -381,6 +387,7 @@ class RefundClaim(models.Model):
                 self.status, self.version, self.status_changed_at = row.target, self.version + 1, now
                 for name, value in changes.items():
                     setattr(self, name, value)
+                record_update(RefundClaim, [self.pk], by)
                 notifications.status_changed(self, event)
         except IntegrityError:
             # Only an appeal re-opens a claim, and a new claim for the same charge may have been
@@ -439,6 +446,7 @@ class RefundClaim(models.Model):
         }
         # An UPDATE of these fields only: the status and version belong to the transitions.
         RefundClaim.objects.filter(pk=self.pk).update(**fields)
+        record_update(RefundClaim, [self.pk], by)
         for name, value in fields.items():
             setattr(self, name, value)
         return verdict

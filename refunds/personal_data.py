@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
+from helpcenter.history import changes_of
 from helpcenter.personal_data import FileSink, Holder, delete_stored_file, fields_of, register
 from refunds.models import ClaimEvent, ClaimFeedback, ClaimNote, Evidence, RefundClaim
 
@@ -31,6 +32,7 @@ def export_claims(email: str, files: FileSink) -> list[dict]:
         exported.append(
             {
                 **fields_of(claim, exclude=("version",)),
+                "earlier_values": changes_of(claim),
                 "events": [fields_of(event) for event in claim.events.all()],
                 "evidence": [
                     {
@@ -61,20 +63,25 @@ def erase_claims(email: str) -> dict[str, int]:
         kept = list(claims.filter(status__in=KEPT_FOR_ACCOUNTING).select_for_update())
         _delete_evidence(Evidence.objects.filter(claim__in=claims))
         for claim in kept:
+            erased = {
+                "email": ERASED_EMAIL.format(reference=claim.reference.lower()),
+                "username": "",
+                "description": "",
+                "info_request": "",
+                "denial_reason": "",
+            }
+            RefundClaim.history.filter(id=claim.pk).update(**erased)
             ClaimNote.objects.filter(claim=claim).delete()
             ClaimFeedback.objects.filter(claim=claim).delete()
             ClaimEvent.objects.filter(claim=claim).update(note="")
             # update(), not save(): these are facts of the past, not a transition of the claim.
-            RefundClaim.objects.filter(pk=claim.pk).update(
-                email=ERASED_EMAIL.format(reference=claim.reference.lower()),
-                username="",
-                description="",
-                info_request="",
-                denial_reason="",
-            )
+            RefundClaim.objects.filter(pk=claim.pk).update(**erased)
         deleted = claims.exclude(status__in=KEPT_FOR_ACCOUNTING)
-        deleted_count = deleted.count()
+        deleted_ids = list(deleted.values_list("pk", flat=True))
+        deleted_count = len(deleted_ids)
         deleted.delete()
+        # Their history goes with them, with the "deleted" rows the delete itself just wrote.
+        RefundClaim.history.filter(id__in=deleted_ids).delete()
     return {"refund claims deleted": deleted_count, "refund claims anonymised (kept for accounting)": len(kept)}
 
 

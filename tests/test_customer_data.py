@@ -151,7 +151,8 @@ def test_erase_removes_the_customer_keeps_paid_refunds_and_spares_the_stranger(
     with django_capture_on_commit_callbacks(execute=True):  # files go once the rows' deletion is committed
         output = run("erase", ALICE, "--yes")
     assert output == (
-        "Erased for alice@example.com: private links 2, outgoing e-mails 3, tickets 1, refund claims deleted 1, "
+        "Erased for alice@example.com: private links 2, outgoing e-mails 3, tickets 1, ticket history rows anonymised 0, "
+        "refund claims deleted 1, "
         "refund claims anonymised (kept for accounting) 1."
     )
     assert list(Ticket.objects.all()) == [bob_ticket]
@@ -234,3 +235,52 @@ def test_retention_purges_old_attachments_and_old_closed_tickets_only(
     )
     assert stored == expected
     assert purge() == "Purged: expired private links 0, closed tickets 0, ticket attachments 0, refund evidence 0."
+
+
+def history_rows_holding(text: str) -> int:
+    """History rows of any tracked model with the text in any of their values."""
+    from django.apps import apps
+
+    total = 0
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            for row in model.objects.values():
+                total += any(text.lower() in str(value).lower() for value in row.values())
+    return total
+
+
+def test_after_erase_no_history_row_holds_the_address_or_the_customers_words(media, django_capture_on_commit_callbacks):
+    ticket = ticket_for(ALICE, "앨리스 결제 문의")
+    ticket.mark_solved()
+    # An agent corrected a ticket's address: its earlier version still held Alice's.
+    moved = Ticket.objects.create(subject="계정 문의", requester_email=ALICE)
+    moved.requester_email = "carol@example.com"
+    moved.save()
+    claim_for(ALICE)
+    paid = claim_for(ALICE, status="paid")
+    paid.record_assessment(RefundClaim.AssessedBecause.REVIEWER)  # a history row of the paid claim
+    bob_ticket = ticket_for(BOB, "밥의 문의")
+    assert history_rows_holding(ALICE) >= 4 and history_rows_holding("앨리스") >= 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run("erase", ALICE, "--yes")
+    assert "tickets 1, ticket history rows anonymised 1," in output
+    assert history_rows_holding(ALICE) == 0
+    assert history_rows_holding("앨리스") == 0
+    assert history_rows_holding("두 번 청구됐어요") == 0  # the claim's text
+    assert Ticket.history.filter(id=moved.pk).count() == 2  # the ticket stays, with its history
+    assert Ticket.history.filter(id=bob_ticket.pk).count() == 1 and history_rows_holding(BOB) >= 1
+
+
+def test_the_export_lists_earlier_values_once_and_nothing_twice(tmp_path):
+    ticket = ticket_for(ALICE, "앨리스 결제 문의")
+    ticket.mark_solved()
+    output = tmp_path / "alice.zip"
+    run("export", ALICE, "--output", str(output))
+    document = json.loads(zipfile.ZipFile(output).read("data.json"))
+    exported = document["data"]["tickets"]
+    assert [item["reference"] for item in exported] == [ticket.reference]
+    changes = [(change["field"], change["from"], change["to"]) for change in exported[0]["earlier_values"]]
+    assert ("status", "new", "solved") in changes
+    assert len(changes) == len(set(changes))
+    assert all(field not in ("assignee", "linked_ticket", "merged_into") for field, _old, _new in changes)

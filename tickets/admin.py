@@ -8,6 +8,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Avg, Count
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -19,7 +20,8 @@ from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
 from helpcenter.filestore import StorageUnavailable
 from helpcenter.forms import MultipleFileField
-from tickets import actions, search
+from helpcenter.history import ReadableHistoryAdmin, record_update
+from tickets import actions, admin_actions, search
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -111,7 +113,7 @@ class TicketAdminForm(forms.ModelForm):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadableHistoryAdmin):
     form = TicketAdminForm
     list_display = [
         "reference",
@@ -140,7 +142,16 @@ class TicketAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     autocomplete_fields = ["assignee"]
-    actions = ["assign_to_me", "mark_solved", "issue_new_link"]
+    actions = [
+        "assign_to_me",
+        admin_actions.assign_to_agent,
+        admin_actions.change_status,
+        admin_actions.change_priority,
+        "mark_solved",
+        admin_actions.merge_tickets,
+        admin_actions.export_csv,
+        "issue_new_link",
+    ]
     readonly_fields = [
         "reference",
         "created_at",
@@ -335,9 +346,26 @@ class TicketAdmin(admin.ModelAdmin):
         if new_status:
             actions.change_status(obj, new_status)
 
+    def has_assign_others_permission(self, request) -> bool:
+        return request.user.has_perm("tickets.assign_others")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        merged = Ticket.objects.filter(pk=object_id, merged_into__isnull=False).first() if object_id.isdigit() else None
+        if merged is not None and self.has_view_permission(request):
+            # The old reference opens the conversation where it goes on.
+            kept = merged.surviving()
+            messages.info(
+                request,
+                _("%(old)s was merged into %(reference)s.") % {"old": merged.reference, "reference": kept.reference},
+            )
+            return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[kept.pk]))
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.action(description=_("Assign to me"))
     def assign_to_me(self, request, queryset):
-        updated = queryset.update(assignee=request.user)
+        pks = list(queryset.values_list("pk", flat=True))
+        updated = Ticket.objects.filter(pk__in=pks).update(assignee=request.user)
+        record_update(Ticket, pks, request.user)
         self.message_user(request, _("%(count)d tickets assigned to you.") % {"count": updated})
 
     @admin.action(description=_("Mark solved (asks for a rating)"))
@@ -383,7 +411,7 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
+class CannedReplyAdmin(ReadableHistoryAdmin):
     list_display = ["title"]
     search_fields = ["title", "body"]
 

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from helpcenter import privacy
 from helpcenter.businesstime import add_business_hours
@@ -112,8 +113,20 @@ class Ticket(models.Model):
     # One form submission, one ticket: a double click or a replayed POST carries the same key, and
     # the unique constraint (not a look-up before the insert) makes the second insert fail.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        editable=False,
+        verbose_name=_("merged into"),
+        help_text=_("The request this duplicate was merged into: its conversation and its links live there now."),
+    )
 
     objects = TicketQuerySet.as_manager()
+    # updated_at changes on every save and says nothing an agent needs in a diff.
+    history = HistoricalRecords(excluded_fields=["updated_at", "submission_key"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -170,6 +183,14 @@ class Ticket(models.Model):
         return bool(self.resolution_due and self.resolution_due < now)
 
     # --- links ----------------------------------------------------------------------------------
+
+    def surviving(self) -> Ticket:
+        """The ticket this one lives on in: itself, or the ticket it was merged into (tickets/merging.py)."""
+        ticket, seen = self, {self.pk}
+        while ticket.merged_into_id and ticket.merged_into_id not in seen:
+            seen.add(ticket.merged_into_id)
+            ticket = ticket.merged_into
+        return ticket
 
     def tracking_token(self) -> str:
         """A new private token for the tracking page (helpcenter.privacy: random, stored hashed)."""
@@ -386,6 +407,8 @@ class CannedReply(models.Model):
 
     title = models.CharField(_("title"), max_length=100, unique=True)
     body = models.TextField(_("text"), help_text=_("Placeholders: {{ name }}, {{ reference }}, {{ subject }}."))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]

@@ -100,3 +100,9 @@ def new_link(ticket: Ticket, token: str) -> OutgoingEmail:
 def _localized(ticket: Ticket, name: str, *args) -> str:
     with translation.override(ticket.language):
         return reverse(name, args=args)
+
+
+def merged(ticket: Ticket, old_references: list[str]) -> OutgoingEmail:
+    """The customer's requests were joined into this one: the reference and link to use now."""
+    context = {"ticket": ticket, "old_references": ", ".join(old_references), "tracking_url": ticket.tracking_url()}
+    return queue("merged", ticket, "merged", context, AutoSubmitted.GENERATED)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
+from helpcenter.history import changes_of
 from helpcenter.personal_data import FileSink, Holder, delete_stored_file, fields_of, register
 from tickets.models import Attachment, Ticket
 
@@ -32,6 +33,7 @@ def export_tickets(email: str, files: FileSink) -> list[dict]:
         exported.append(
             {
                 **fields_of(ticket),
+                "earlier_values": changes_of(ticket, exclude=("submission_key",)),
                 "messages": messages,
                 "satisfaction": fields_of(satisfaction) if satisfaction else None,
             }
@@ -39,18 +41,38 @@ def export_tickets(email: str, files: FileSink) -> list[dict]:
     return exported
 
 
+# What an earlier version of a ticket held about its requester, blanked where the ticket itself stays.
+ERASED_EMAIL = "erased@erased.invalid"  # .invalid never delivers (RFC 2606)
+REQUESTER_FIELDS = {
+    "requester_email": ERASED_EMAIL,
+    "requester_name": "",
+    "subject": "",
+    "error_message": "",
+    "device": "",
+    "operating_system": "",
+    "app_version": "",
+    "callback_number": "",
+    "callback_time": "",
+}
+
+
 def _delete_tickets(queryset) -> int:
     with transaction.atomic():
         for attachment in Attachment.objects.filter(message__ticket__in=queryset):
             transaction.on_commit(lambda file=attachment.file: delete_stored_file(file))
-        count = queryset.count()
+        ids = list(queryset.values_list("pk", flat=True))
         queryset.delete()  # messages, attachments and the satisfaction answer go with their ticket
-    return count
+        # Their history too, with the "deleted" rows the delete itself just wrote.
+        Ticket.history.filter(id__in=ids).delete()
+    return len(ids)
 
 
 def erase_tickets(email: str) -> dict[str, int]:
     # Nothing in a ticket is an accounting record: the whole conversation goes.
-    return {"tickets": _delete_tickets(tickets_of(email))}
+    deleted = _delete_tickets(tickets_of(email))
+    # A ticket now of another address may once have carried this one (an agent corrected it).
+    earlier = Ticket.history.filter(requester_email__iexact=email.strip()).update(**REQUESTER_FIELDS)
+    return {"tickets": deleted, "ticket history rows anonymised": earlier}
 
 
 def purge_tickets(now: datetime) -> dict[str, int]:

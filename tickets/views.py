@@ -83,16 +83,24 @@ def suggestion(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(item.get_absolute_url())
 
 
-def _ticket_for(token: str) -> Ticket:
+def _linked_ticket(token: str) -> Ticket:
     ticket = Ticket.from_tracking_token(token)
     if ticket is None:
         raise LinkExpired("tickets:lookup")
     return ticket
 
 
+def _ticket_for(token: str) -> Ticket:
+    """The ticket the private link acts on: a merged request's link acts on the ticket it went to."""
+    return _linked_ticket(token).surviving()
+
+
 @private_page
 def track(request: HttpRequest, token: str) -> HttpResponse:
-    ticket = _ticket_for(token)
+    linked = _linked_ticket(token)
+    if linked.merged_into_id:  # the old link of a merged request: the conversation lives on there
+        return redirect(linked.surviving().tracking_path())
+    ticket = linked
     conversation = ticket.messages.filter(is_internal=False).select_related("author").prefetch_related("attachments")
     return render(
         request,
@@ -143,10 +151,15 @@ def attachment(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     return stored_file(item.file, item.filename, item.content_type)
 
 
+def _find_by_reference(reference: str, email: str) -> Ticket | None:
+    ticket = Ticket.objects.filter(reference=reference, requester_email__iexact=email).first()
+    return ticket.surviving() if ticket else None
+
+
 def lookup(request: HttpRequest) -> HttpResponse:
     return send_fresh_link(
         request,
-        lambda reference, email: Ticket.objects.filter(reference=reference, requester_email__iexact=email).first(),
+        _find_by_reference,
         notifications.tracking_link,
         "tickets:lookup",
         title=_("Find your request"),

@@ -52,7 +52,13 @@ def named_reference(subject: str) -> str:
 
 
 def find_thread(parsed: ParsedEmail) -> Ticket | None:
-    """The ticket this message names, by its threading headers or by the reference in its subject."""
+    """The ticket this message names, by its threading headers or by the reference in its subject;
+    a merged ticket's mail goes on in the ticket it was merged into."""
+    named = _named_ticket(parsed)
+    return named.surviving() if named else None
+
+
+def _named_ticket(parsed: ParsedEmail) -> Ticket | None:
     ids = [i for i in parsed.in_reply_to + parsed.references if i]
     if ids:
         message = Message.objects.filter(message_id__in=ids).select_related("ticket").order_by("-pk").first()

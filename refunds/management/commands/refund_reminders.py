@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from helpcenter.history import record_update
 from refunds import notifications
 from refunds.models import RefundClaim, TransitionNotAllowed
 
@@ -36,5 +37,6 @@ class Command(BaseCommand):
         for claim in due:
             notifications.reminder(claim)
             RefundClaim.objects.filter(pk=claim.pk).update(reminder_sent_at=now)
+            record_update(RefundClaim, [claim.pk])
             reminded += 1
         self.stdout.write(f"reminded {reminded}, denied {denied}")

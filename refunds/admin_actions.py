@@ -1,0 +1,70 @@
+"""The claim list's bulk actions: assign, and export to CSV."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed
+from helpcenter.history import record_update
+from refunds.models import RefundClaim
+
+
+def assignable_to_all(claims: list[RefundClaim]):
+    """The people who may take the next step on every one of these claims (see possible_assignees)."""
+    people = None
+    for claim in claims:
+        eligible = claim.possible_assignees()
+        people = eligible if people is None else people.filter(pk__in=eligible.values("pk"))
+    return people
+
+
+class AssignClaimsForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=gettext_lazy("Assign to"), queryset=None)
+
+    def __init__(self, *args, people=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+
+
+@admin.action(description=gettext_lazy("Assign to…"), permissions=["change"])
+def assign_claims(modeladmin, request, queryset):
+    claims = list(queryset)
+    people = assignable_to_all(claims)
+    if not people.exists():
+        modeladmin.message_user(
+            request,
+            _("No one may take the next step on all of these claims; assign them one by one."),
+            messages.ERROR,
+        )
+        return None
+    form = AssignClaimsForm(request.POST if is_confirmed(request) else None, people=people)
+    if form.is_bound and form.is_valid():
+        assignee = form.cleaned_data["assignee"]
+        pks = [claim.pk for claim in claims if claim.assignee_id != assignee.pk]
+        with transaction.atomic():
+            RefundClaim.objects.filter(pk__in=pks).update(assignee=assignee)
+            record_update(RefundClaim, pks, request.user)
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d claim assigned to %(name)s.", "%(count)d claims assigned to %(name)s.", len(pks))
+            % {"count": len(pks), "name": assignee.get_username()},
+        )
+        return None
+    return ask_for_selection(
+        modeladmin,
+        request,
+        queryset,
+        form,
+        action="assign_claims",
+        title=_("Assign claims"),
+        question=_("Whom should these claims go to?"),
+    )
+
+
+@admin.action(description=gettext_lazy("Export selected to CSV"), permissions=["view"])
+def export_claims_csv(modeladmin, request, queryset):
+    return csv_of_list(modeladmin, request, queryset, "refund-claims")
