@@ -244,6 +244,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and IMMEDIATE transactions take the write lock when they begin. With SQLite's default
     # (DEFERRED) a transaction that read first and then writes cannot wait for the lock: it fails at
     # once with "database is locked", whatever the timeout (9 of 24 simultaneous claims were 500s).
+    # Connections are kept (DATABASE_CONN_MAX_AGE) as for PostgreSQL: opening one costs the file,
+    # the PRAGMAs and Django's SQL functions, more than a cached page (bench/load.py: home 61–66 %
+    # of the static file with a connection per request, 80 % with kept ones).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -251,7 +254,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_POOL", True):
     # Under ASGI each request's sync code may run in a different thread, and Django's persistent
     # connections are per thread: without a pool nearly every request opened a new PostgreSQL
