@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -13,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts import two_factor
 from chat import notify, protocol
-from chat.db import chat_db
 from chat.models import AgentAvailability, Chat, ChatRefused, Stored, is_chat_staff
 from helpcenter.languages import current_language
 
@@ -25,8 +25,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def dispatch(self, message: dict) -> None:
         # Channels tidies database connections before every frame and every layer event, which is
-        # a trip to the database thread each time (an agent hears 25 chats); chat_db tidies them
-        # around the calls that use the database.
+        # a trip to the database thread each time (an agent hears 25 chats); database_sync_to_async
+        # tidies them around the calls that use the database.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -122,7 +122,7 @@ class CustomerConsumer(ChatConsumer):
 
     async def connect(self) -> None:
         self.budget = protocol.Budget()
-        self.chat = await chat_db(Chat.for_token)(self.scope.get("cookies", {}).get(CHAT_COOKIE))
+        self.chat = await database_sync_to_async(Chat.for_token)(self.scope.get("cookies", {}).get(CHAT_COOKIE))
         if self.chat is None:
             await self.close()  # refused before the handshake: no chat for this token
             return
@@ -134,7 +134,7 @@ class CustomerConsumer(ChatConsumer):
         if getattr(self, "chat", None) is not None:
             await self.channel_layer.group_discard(notify.chat_group(self.chat.pk), self.channel_name)
 
-    @chat_db
+    @database_sync_to_async
     def welcome(self) -> dict:
         self.chat.refresh_from_db()
         messages = [protocol.message_payload(m) for m in self.chat.history(for_agent=False)]
@@ -161,7 +161,7 @@ class CustomerConsumer(ChatConsumer):
         # Back after the channel layer was lost (chat/layers.py): what was said meanwhile.
         await self.send_json(await self.welcome())
 
-    @chat_db
+    @database_sync_to_async
     def post(self, client_id: str, text: object) -> dict:
         # The chat as it is now (ended? whose?) with its ticket, in one query.
         self.chat = Chat.objects.select_related("ticket").get(pk=self.chat.pk)
@@ -172,11 +172,11 @@ class CustomerConsumer(ChatConsumer):
         await self.typing_notice(self.chat.pk, "customer", frame.get("typing"))
 
     async def do_read(self, frame: dict) -> None:
-        up_to = await chat_db(self.chat.mark_read)(_up_to(frame), by_agent=False)
+        up_to = await database_sync_to_async(self.chat.mark_read)(_up_to(frame), by_agent=False)
         await self.read_notice(self.chat.pk, "customer", up_to)
 
     async def do_end(self, frame: dict) -> None:
-        await chat_db(self.end)()
+        await database_sync_to_async(self.end)()
         await self.send_json({"type": "ack", "id": frame["id"]})
 
     def end(self) -> None:
@@ -186,7 +186,7 @@ class CustomerConsumer(ChatConsumer):
             notify.queue_changed(assigned)
 
     async def do_rating(self, frame: dict) -> None:
-        await chat_db(self.rate)(frame.get("score"), frame.get("comment", ""))
+        await database_sync_to_async(self.rate)(frame.get("score"), frame.get("comment", ""))
         await self.send_json({"type": "ack", "id": frame["id"]})
 
     def rate(self, score: object, comment: object) -> None:
@@ -196,7 +196,7 @@ class CustomerConsumer(ChatConsumer):
     async def do_transcript(self, frame: dict) -> None:
         from chat.transcript import send_transcript
 
-        await chat_db(send_transcript)(self.chat, self.language)
+        await database_sync_to_async(send_transcript)(self.chat, self.language)
         await self.send_json({"type": "ack", "id": frame["id"]})
 
 
@@ -208,7 +208,7 @@ class AgentConsumer(ChatConsumer):
     async def connect(self) -> None:
         self.budget = protocol.Budget(per_minute=protocol.settings.CHAT_MESSAGES_PER_MINUTE * 4)
         self.user = self.scope.get("user")
-        if not await chat_db(self.may_work)():
+        if not await database_sync_to_async(self.may_work)():
             await self.close()
             return
         self.joined: set[int] = set()
@@ -232,7 +232,7 @@ class AgentConsumer(ChatConsumer):
         for chat_id in self.joined:
             await self.channel_layer.group_discard(notify.chat_group(chat_id), self.channel_name)
 
-    @chat_db
+    @database_sync_to_async
     def overview(self, kind: str) -> dict:
         availability = AgentAvailability.for_agent(self.user)
         visible = Chat.objects.visible_to(self.user).select_related("ticket", "agent")
@@ -243,7 +243,7 @@ class AgentConsumer(ChatConsumer):
             "chats": [protocol.chat_payload(c) for c in visible.filter(agent=self.user).open()],
         }
 
-    @chat_db
+    @database_sync_to_async
     def readable_chat(self, frame: dict) -> Chat:
         return self.readable(frame)
 
@@ -265,14 +265,14 @@ class AgentConsumer(ChatConsumer):
 
     do_history = do_open
 
-    @chat_db
+    @database_sync_to_async
     def history_of(self, chat: Chat, client_id: str) -> dict:
         messages = [protocol.message_payload(m) for m in chat.history(for_agent=True)]
         return {"type": "history", "id": client_id, "chat": protocol.chat_payload(chat), "messages": messages}
 
     async def do_accept(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
-        await chat_db(self.accept_chat)(chat)
+        await database_sync_to_async(self.accept_chat)(chat)
         await self.join(chat.pk)
         await self.send_json({"type": "ack", "id": frame["id"]})
 
@@ -285,7 +285,7 @@ class AgentConsumer(ChatConsumer):
         await self.send_json({"type": "ack", "id": frame["id"], "message": stored["message"]})
         await self.announce(stored)
 
-    @chat_db
+    @database_sync_to_async
     def post(self, frame: dict) -> dict:
         chat = self.readable(frame)
         return protocol.stored_payload(chat, chat.post(client_id=frame["id"], text=frame.get("text"), agent=self.user))
@@ -295,7 +295,7 @@ class AgentConsumer(ChatConsumer):
         await self.send_json({"type": "ack", "id": frame["id"], "message": stored["message"]})
         await self.announce(stored)
 
-    @chat_db
+    @database_sync_to_async
     def note(self, frame: dict) -> dict:
         chat = self.readable(frame)
         message = chat.add_note(self.user, frame.get("text"))
@@ -307,12 +307,12 @@ class AgentConsumer(ChatConsumer):
 
     async def do_read(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
-        up_to = await chat_db(chat.mark_read)(_up_to(frame), by_agent=True)
+        up_to = await database_sync_to_async(chat.mark_read)(_up_to(frame), by_agent=True)
         await self.read_notice(chat.pk, "agent", up_to)
 
     async def do_end(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
-        await chat_db(self.end_chat)(chat)
+        await database_sync_to_async(self.end_chat)(chat)
         await self.send_json({"type": "ack", "id": frame["id"]})
 
     def end_chat(self, chat: Chat) -> None:
@@ -323,7 +323,7 @@ class AgentConsumer(ChatConsumer):
 
     async def do_transfer(self, frame: dict) -> None:
         chat = await self.readable_chat(frame)
-        await chat_db(self.transfer)(chat, frame.get("to"))
+        await database_sync_to_async(self.transfer)(chat, frame.get("to"))
         await self.send_json({"type": "ack", "id": frame["id"]})
 
     def transfer(self, chat: Chat, to: object) -> None:
@@ -334,7 +334,7 @@ class AgentConsumer(ChatConsumer):
         notify.state_changed(chat)
 
     async def do_availability(self, frame: dict) -> None:
-        await chat_db(self.set_availability)(frame.get("status"), frame.get("capacity"))
+        await database_sync_to_async(self.set_availability)(frame.get("status"), frame.get("capacity"))
         await self.send_json(await self.overview("overview") | {"id": frame["id"]})
 
     def set_availability(self, status: object, capacity: object) -> None:
