@@ -14,6 +14,13 @@ Parts of a page that change with the clock rather than with an edit (is chat ope
 named by the functions listed in HELPCENTER_PAGE_VARIANTS, whose answers are part of the key.
 Entries live HELPCENTER_PAGE_CACHE_SECONDS at most, which bounds what no edit signals: popularity
 order (view and vote counts) and the year in the footer.
+
+The views decorated with `shared_page` fill the cache; `SharedPageMiddleware`, placed just after
+WhiteNoise, answers from it before the rest of the middleware runs (sessions, locale, CSRF,
+authentication, history, two-factor, messages, axes: nothing any of them would do for a visitor
+without cookies), with the headers the whole chain gave the page when it was stored. Under ASGI
+that also saves the hop from the synchronous middleware back to the event loop and out to a thread
+for the view, which was most of a cached page's cost.
 """
 
 from __future__ import annotations
@@ -26,17 +33,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 from helpcenter.models import ContentGeneration
 
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage, tried first by FallbackStorage
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified")
+# Headers the middleware does not keep from a page as the inner middleware left it: the server and
+# the outer middleware (security, CSP) set them again on every answer.
+UNKEPT_HEADERS = frozenset({"content-length", "set-cookie", "date", "server"})
 
 
 def current_generation() -> int:
@@ -80,11 +91,11 @@ def page_version(request: HttpRequest) -> str:
     return version
 
 
-def _key(request: HttpRequest) -> str:
+def _key(request: HttpRequest, language: str | None = None) -> str:
     # The host and scheme too: canonical and hreflang links are absolute.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"helpcenter:page:{page_version(request)}:{get_language()}:{digest}"
+    return f"helpcenter:page:{page_version(request)}:{language or get_language()}:{digest}"
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -106,7 +117,52 @@ def _rebuilt(entry: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(entry["content"], status=200)
     for name, value in entry["headers"].items():
         response[name] = value
+    response["Content-Length"] = str(len(response.content))  # what CommonMiddleware sets on the way
     return response
+
+
+@memoize
+def _hit_function(path: str) -> Callable[[HttpRequest, Any], None]:
+    return import_string(path)
+
+
+def _answer_from(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    """The stored page, after what the view did besides rendering (`on_hit`), or 304 if unchanged."""
+    if entry.get("on_hit") and entry["replay"] is not None:
+        _hit_function(entry["on_hit"])(request, entry["replay"])
+    response = _rebuilt(entry)
+    last_modified = parse_http_date_safe(entry["headers"].get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=entry["headers"].get("ETag"), last_modified=last_modified, response=response
+    )
+
+
+class SharedPageMiddleware:
+    """Answer a shareable request from the page cache before the middleware below runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Only addresses with a language prefix: what the locale middleware would do for the others
+        # (pick a language from the headers, redirect) is not known yet here.
+        language = get_language_from_path(request.path_info) if is_shareable(request) else None
+        if language is not None:
+            try:
+                entry = cache.get(_key(request, language))
+            except DisallowedHost:
+                # The chain below answers 400, in the page's language once the locale is known.
+                language, entry = None, None
+            if entry is not None and entry.get("complete"):
+                return _answer_from(request, entry)
+        response = self.get_response(request)
+        stored = getattr(response, "shared_page", None)
+        if language is not None and stored is not None and not response.cookies and not response.has_header("Vary"):
+            key, entry = stored
+            # Every header the page has now, so that an answer from here equals one from the whole chain.
+            headers = {name: value for name, value in response.items() if name.lower() not in UNKEPT_HEADERS}
+            cache.set(key, {**entry, "headers": headers, "complete": True}, settings.HELPCENTER_PAGE_CACHE_SECONDS)
+        return response
 
 
 def shared_page(on_hit: Callable[[HttpRequest, Any], None] | None = None):
@@ -114,6 +170,8 @@ def shared_page(on_hit: Callable[[HttpRequest, Any], None] | None = None):
 
     What the view did besides rendering (counting a view, logging a search) must happen on a hit
     too: the view sets `response.replay` to what `on_hit(request, replay)` needs to do it again."""
+
+    hit_function = f"{on_hit.__module__}.{on_hit.__qualname__}" if on_hit is not None else None
 
     def decorator(view):
         @wraps(view)
@@ -123,24 +181,25 @@ def shared_page(on_hit: Callable[[HttpRequest, Any], None] | None = None):
             key = _key(request)
             entry = cache.get(key)
             if entry is not None:
-                if on_hit is not None and entry["replay"] is not None:
-                    on_hit(request, entry["replay"])
-                response = _rebuilt(entry)
-                last_modified = parse_http_date_safe(entry["headers"].get("Last-Modified", ""))
-                return get_conditional_response(
-                    request, etag=entry["headers"].get("ETag"), last_modified=last_modified, response=response
-                )
+                return _answer_from(request, entry)
             response = view(request, *args, **kwargs)
             if _storable(request, response):
                 if not response.has_header("ETag"):
                     set_response_etag(response)
                 headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-                entry = {"content": response.content, "headers": headers, "replay": getattr(response, "replay", None)}
+                entry = {
+                    "content": response.content,
+                    "headers": headers,
+                    "replay": getattr(response, "replay", None),
+                    "on_hit": hit_function,
+                }
                 cache.set(key, entry, settings.HELPCENTER_PAGE_CACHE_SECONDS)
                 last_modified = parse_http_date_safe(headers.get("Last-Modified", ""))
-                return get_conditional_response(
+                response = get_conditional_response(
                     request, etag=headers.get("ETag"), last_modified=last_modified, response=response
                 )
+                if response.status_code == 200:
+                    response.shared_page = (key, entry)  # for SharedPageMiddleware to complete
             return response
 
         return wrapper

@@ -151,6 +151,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages from the cache, before sessions, locale, CSRF and the rest (helpcenter/pagecache.py).
+    "helpcenter.pagecache.SharedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "helpcenter.middleware.RequestSizeLimitMiddleware",
@@ -244,9 +246,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # and IMMEDIATE transactions take the write lock when they begin. With SQLite's default
     # (DEFERRED) a transaction that read first and then writes cannot wait for the lock: it fails at
     # once with "database is locked", whatever the timeout (9 of 24 simultaneous claims were 500s).
-    # Connections are kept (DATABASE_CONN_MAX_AGE) as for PostgreSQL: opening one costs the file,
-    # the PRAGMAs and Django's SQL functions, more than a cached page (bench/load.py: home 61–66 %
-    # of the static file with a connection per request, 80 % with kept ones).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -254,6 +253,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+    if envbool("DATABASE_POOL", True):
+        # Opening a SQLite connection costs ~2 ms (SQLite reads the whole schema), more than a cached
+        # page, and under ASGI every request runs in a new thread, so Django's per-thread persistent
+        # connections keep nothing. The pool keeps them per process and lends one per request
+        # (helpcenter/pooled_sqlite), as psycopg's pool does for PostgreSQL below.
+        DATABASES["default"]["ENGINE"] = "helpcenter.pooled_sqlite"
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool_size"] = envint("DATABASE_POOL_MAX_SIZE", 10)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_POOL", True):
     # Under ASGI each request's sync code may run in a different thread, and Django's persistent
     # connections are per thread: without a pool nearly every request opened a new PostgreSQL

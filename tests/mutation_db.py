@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-SQLITE = "django.db.backends.sqlite3"
 _OWN_DATABASE = pytest.StashKey[Path]()
 
 
@@ -77,7 +76,7 @@ class _CopiedDatabase:
 def pytest_configure(config: pytest.Config) -> None:
     from django.db import connections
 
-    if connections["default"].settings_dict["ENGINE"] != SQLITE:
+    if connections["default"].vendor != "sqlite":  # Django's backend or ours (helpcenter/pooled_sqlite)
         return
     directory = _databases_directory()
     directory.mkdir(exist_ok=True)

@@ -61,7 +61,7 @@ def test_defaults_are_safe_for_a_laptop():
         "True",
         "Asia/Seoul",
         "ko",
-        "django.db.backends.sqlite3",
+        "helpcenter.pooled_sqlite",  # Django's SQLite backend with its connections kept per process
         "django.core.mail.backends.console.EmailBackend",
     ], result.stderr
 

@@ -184,3 +184,65 @@ def test_views_reach_the_database_in_batches(client, corpus, settings):
     VIEW_COUNTS.flush()  # as the next request after the interval, or the process's exit, does
     assert Article.objects.get(slug="refund-policy").view_count == 4
     assert Article.objects.get(slug="reset-password").view_count == 1
+
+
+class ReachedTheEnd:
+    """Appended to the middleware: counts the requests that went through all of it."""
+
+    calls = 0
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        ReachedTheEnd.calls += 1
+        return self.get_response(request)
+
+
+@pytest.fixture
+def counted_middleware(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.faq.test_page_cache.ReachedTheEnd"]
+    ReachedTheEnd.calls = 0
+    return ReachedTheEnd
+
+
+@pytest.mark.parametrize("path", ["/ko/", "/en/faq/", CATEGORY["ko"], ARTICLE["en"], "/ko/faq/search/?q=환불"])
+def test_a_cached_page_is_answered_before_the_rest_of_the_middleware(
+    client, corpus, chat_channel, counted_middleware, path
+):
+    first = client.get(path)
+    assert counted_middleware.calls == 1
+    second = client.get(path)
+    assert counted_middleware.calls == 1  # sessions, locale, CSRF, authentication … never ran
+    assert second.content == first.content
+    # The same headers as the page rendered through the whole chain, the inner middleware's included.
+    assert {k: v for k, v in second.items() if k != "Date"} == {k: v for k, v in first.items() if k != "Date"}
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["Content-Language"] == path.split("/")[1]
+
+
+def test_the_early_answer_still_counts_the_view_and_answers_304(client, corpus, chat_channel, counted_middleware):
+    etag = client.get(ARTICLE["ko"])["ETag"]
+    assert client.get(ARTICLE["ko"], HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(ARTICLE["ko"]).status_code == 200
+    assert counted_middleware.calls == 1
+    assert Article.objects.get(slug="refund-policy").view_count == 3
+
+
+def test_a_visitor_with_a_session_or_a_message_goes_through_the_whole_chain(
+    client, corpus, chat_channel, counted_middleware
+):
+    client.get("/ko/")
+    client.cookies["sessionid"] = "a-session"
+    client.get("/ko/")
+    del client.cookies["sessionid"]
+    client.cookies["messages"] = "a-message"
+    client.get("/ko/")
+    assert counted_middleware.calls == 3
+
+
+def test_an_address_without_a_language_prefix_is_not_answered_early(client, corpus, counted_middleware):
+    # The API's language comes from its query, and the locale middleware decides for such addresses.
+    for _ in range(2):
+        assert client.get("/api/faq/search?q=환불&lang=ko").status_code == 200
+    assert counted_middleware.calls == 2
