@@ -92,7 +92,9 @@ def test_serve_runs_workers_mail_and_schedule_and_stops_cleanly(tmp_path):
         )
 
         parts = {command_line(pid): pid for pid in children_of(server.pid)}
-        web = next(pid for line, pid in parts.items() if "uvicorn helpcenter.asgi:application" in line)
+        web = next(
+            pid for line, pid in parts.items() if "helpcenter.uvicorn_server helpcenter.asgi:application" in line
+        )
         assert any("send_queued_mail --loop" in line for line in parts)
         assert any("run_schedule" in line for line in parts)
         assert len(parts) == 3
@@ -105,3 +107,36 @@ def test_serve_runs_workers_mail_and_schedule_and_stops_cleanly(tmp_path):
     assert server.returncode == 0, output
     assert "Stopped." in output
     assert [pid for pid in everything if alive(pid)] == []
+
+
+def test_the_servers_connections_have_nagles_algorithm_off():
+    # What uvicorn's --workers mode binds, as helpcenter.uvicorn_server binds it: every connection
+    # accepted on it must send an answer's body without waiting for the headers' acknowledgement.
+    from uvicorn.config import Config
+
+    from helpcenter.uvicorn_server import bind_socket_without_nagle
+
+    listening = bind_socket_without_nagle(Config("helpcenter.asgi:application", host="127.0.0.1", port=0))
+    try:
+        listening.listen()  # as the server's event loop does with it
+        client = socket.create_connection(listening.getsockname()[:2])
+        accepted, _ = listening.accept()
+        with client, accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listening.close()
+
+
+def test_uvicorns_own_binding_leaves_nagle_on_which_is_why_the_wrapper_exists():
+    from uvicorn.config import Config
+
+    listening = Config("helpcenter.asgi:application", host="127.0.0.1", port=0).bind_socket()
+    try:
+        assert listening.proto == 0  # so asyncio never sets TCP_NODELAY on what it accepts
+        listening.listen()
+        client = socket.create_connection(listening.getsockname()[:2])
+        accepted, _ = listening.accept()
+        with client, accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+    finally:
+        listening.close()

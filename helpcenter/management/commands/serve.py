@@ -1,6 +1,7 @@
 """`make serve`: the production server and its companions as one command that stops cleanly.
 
-- uvicorn serving helpcenter.asgi with several worker processes (HELPCENTER_SERVE_WORKERS);
+- uvicorn serving helpcenter.asgi with several worker processes (HELPCENTER_SERVE_WORKERS),
+  through helpcenter/uvicorn_server.py;
 - the mail worker, `send_queued_mail --loop`;
 - the scheduled commands, `run_schedule`.
 
@@ -36,7 +37,8 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, workers: int, **options):
         commands = {
             "web": [
-                sys.executable, "-m", "uvicorn", "helpcenter.asgi:application",
+                # uvicorn with Nagle's algorithm off on its workers' connections (helpcenter/uvicorn_server.py).
+                sys.executable, "-m", "helpcenter.uvicorn_server", "helpcenter.asgi:application",
                 "--host", host, "--port", str(port), "--workers", str(workers),
                 # The proxy in front sets the client's address; only it is believed (rate limits, lock-outs).
                 "--proxy-headers", "--forwarded-allow-ips", settings.HELPCENTER_FORWARDED_ALLOW_IPS,
