@@ -40,9 +40,11 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("overdue", _("Overdue")), ("on-time", _("On time"))]
 
     def queryset(self, request, queryset):
-        overdue = Ticket.objects.overdue().values("pk")
         if self.value() == "overdue":
-            return queryset.filter(pk__in=overdue)
+            # The same conditions on the list's own rows, not `pk IN (every overdue ticket)`: SQLite
+            # lists that subquery in full before the page or its count can use it.
+            return queryset.overdue()
+        overdue = Ticket.objects.overdue().values("pk")
         if self.value() == "on-time":
             return queryset.exclude(pk__in=overdue)
         return queryset

@@ -143,3 +143,22 @@ def test_the_claim_list_reads_no_date_of_every_claim_and_counts_once(client):
     assert [sql for sql in claim_sql if "DISTINCT" in sql and "created_at" in sql] == []
     assert len([sql for sql in claim_sql if "COUNT(" in sql]) == 1
     assert "1 환불 신청" in page
+
+
+def test_the_overdue_filter_reads_the_lists_own_rows_and_finds_the_same_as_the_queue(client):
+    agent = member("alice", "Agents")
+    client.force_login(agent)
+    add_tickets(6, agent)
+    ticket("제때 답한 문의", status="open", days_old=0)
+    with CaptureQueriesContext(connection) as queries:
+        overdue = client.get(LIST, {"sla": "overdue"})
+    # (Read before the next request: each one starts a fresh query log.)
+    ticket_sql = [q["sql"] for q in queries.captured_queries if 'FROM "tickets_ticket"' in q["sql"]]
+    shown = {item.pk for item in overdue.context["cl"].result_list}
+    # The six ten-day-old tickets, found by the conditions on the rows themselves: SQLite lists a
+    # `pk IN (every overdue ticket)` subquery in full before the page or its count can use it.
+    assert len(shown) == 6
+    assert [sql for sql in ticket_sql if 'IN (SELECT U0."id"' in sql] == []
+    assert shown == {item.pk for item in client.get(LIST, {"queue": "past-sla"}).context["cl"].result_list}
+    on_time = {item.pk for item in client.get(LIST, {"sla": "on-time"}).context["cl"].result_list}
+    assert len(on_time) == 1 and not on_time & shown
