@@ -68,6 +68,14 @@ def _when(rng: random.Random, now: datetime) -> datetime:
     return now - SPAN * (rng.random() ** 1.6)
 
 
+def _in_order(rng: random.Random, now: datetime, count: int) -> list[datetime]:
+    """`count` creation times, oldest first, so that ids grow with time as they do when rows are
+    written as they come: the newest tickets, which every queue and page reads, then sit together
+    at the end of the table, not one per page all over it (a page of the fifty newest read fifty
+    table pages, and the open tickets were spread over all of a million tickets' pages)."""
+    return sorted(_when(rng, now) for _ in range(count))
+
+
 @dataclass
 class Drawn:
     """What tickets() drew for each ticket, kept compactly for the messages and search documents
@@ -93,8 +101,7 @@ def tickets(
 ) -> Iterator[dict]:
     """The tickets; what each one drew is appended to `drawn` for its messages."""
     priorities = ["low"] * 2 + ["normal"] * 6 + ["high"] * 2 + ["urgent"]
-    for number in range(size.tickets):
-        created = _when(rng, now)
+    for number, created in enumerate(_in_order(rng, now, size.tickets)):
         age_days = (now - created).days
         problem_index = rng.randrange(len(PROBLEMS))
         problem = PROBLEMS[problem_index]
@@ -210,9 +217,8 @@ def claims_and_events(
     weighted = [state for state in CLAIM_STATES for _ in range(state[1])]
     claims, events = [], []
     event_id = first_event
-    for number in range(size.claims):
+    for number, created in enumerate(_in_order(rng, now, size.claims)):
         status, _weight, steps = rng.choice(weighted)
-        created = _when(rng, now)
         claim_id = first_id + number
         at = created
         previous = ""

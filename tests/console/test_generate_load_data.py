@@ -84,3 +84,13 @@ def test_generated_tickets_and_articles_are_searchable_and_the_indexes_are_back(
     published = Article.objects.filter(status="published", slug__startswith="load-")
     hits = faq_search.search("환불", "ko")
     assert published.exists() and {article.slug for article in published} & {hit.article.slug for hit in hits}
+
+
+def test_ids_grow_with_the_creation_time_as_when_rows_are_written_as_they_come():
+    call_command("generate_load_data", tickets=200, messages=400, claims=50, articles=1, stdout=StringIO())
+    for model in (Ticket, RefundClaim):
+        by_id = list(model.objects.order_by("pk").values_list("created_at", flat=True))
+        assert len(by_id) in (200, 50)
+        assert by_id == sorted(by_id), model.__name__
+        # Still two years of them, the recent days busier.
+        assert (by_id[-1] - by_id[0]).days > 300
