@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
@@ -182,3 +184,24 @@ def test_sqlite_is_set_up_for_a_web_server_and_a_mail_worker_side_by_side(tmp_pa
     env = {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     result = manage("shell", "--no-imports", "-c", code, env=env)
     assert result.stdout.splitlines() == ["wal 20000", "database is locked"], result.stderr
+
+
+def test_postgresql_plans_no_parallel_workers_unless_asked():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://help:pw@db.internal:6543/helpdesk"}
+    assert manage("shell", "--no-imports", "-c", code, env=env).stdout.strip() == "-c max_parallel_workers_per_gather=0"
+    asked = manage("shell", "--no-imports", "-c", code, env={**env, "DATABASE_PARALLEL_WORKERS": "2"})
+    assert asked.stdout.strip() == "-c max_parallel_workers_per_gather=2"
+    refused = manage("check", env={**env, "DATABASE_PARALLEL_WORKERS": "-1"})
+    assert refused.returncode != 0
+    assert "DATABASE_PARALLEL_WORKERS=-1 must be 0 or more." in refused.stderr
+
+
+def test_the_connection_to_postgresql_plans_no_parallel_walks(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no parallel plans")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
