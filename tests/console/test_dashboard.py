@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from faq.models import SearchQueryStat
@@ -147,3 +149,22 @@ def test_the_chart_counts_today_live_and_the_past_days_from_the_hourly_count(db)
     assert after[:-1] == before[:-1]
     assert sum(after) == 2
     assert timezone.localdate() - timedelta(days=DAYS - 1) == timezone.localdate(start_of_window())
+
+
+def test_the_claims_chart_counts_every_claim_at_most_once_a_minute(client, known_data):
+    from django.core.cache import cache
+
+    from console import charts
+
+    client.force_login(member("supervisor", "Supervisors"))
+    assert "<title>승인됨: 1</title>" in client.get("/admin/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/admin/").content.decode()
+    per_state = '"refunds_refundclaim"."status" AS "status", COUNT('
+    assert [q for q in queries.captured_queries if per_state in q["sql"]] == []
+    assert "<title>승인됨: 1</title>" in page
+    make_claim(email="later@example.com").approve(known_data["reviewer"], "확인")  # counted when the minute is up
+    assert "<title>승인됨: 1</title>" in client.get("/admin/").content.decode()
+    assert charts.CLAIM_STATES_SECONDS == 60
+    cache.delete("console:chart:claims-by-state")
+    assert "<title>승인됨: 2</title>" in client.get("/admin/").content.decode()
