@@ -136,3 +136,14 @@ def test_a_common_and_a_rare_search_take_the_same_number_of_queries(client, agen
     rare = len(listed(client, {"q": "환불"})[2])
     monkeypatch.setattr(search, "SQLITE_COMMON_FROM", 2)
     assert len(listed(client, {"q": "환불"})[2]) == rare
+
+
+def test_a_common_word_takes_as_many_queries_for_fifty_results_as_for_five(client, agent, monkeypatch):
+    from tests.tickets.test_ticket_search import search_queries
+
+    monkeypatch.setattr(search, "SQLITE_COMMON_FROM", 2)
+    client.force_login(agent)
+    shown_five, with_five = search_queries(client, "환불", 5)
+    shown_fifty, with_fifty = search_queries(client, "환불", 45)
+    assert (shown_five, shown_fifty) == (5, 50)
+    assert with_five == with_fifty
