@@ -5,6 +5,7 @@ subclass) so that the console's columns and side bar live in one app."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -36,6 +37,20 @@ def badge(kind: str, value: str, label: str) -> str:
     return format_html('<span class="console-badge console-{}-{}">{}</span>', kind, value, label)
 
 
+class PlainActionCheckbox:
+    """Each row's selection box written out directly, the same markup Django's CheckboxInput gives:
+    the widget renders two templates per row, a fifth of a fifty-row list's rendering time."""
+
+    def action_checkbox(self, obj) -> str:
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
+
+
 class StaffAssigneeFilter(admin.RelatedFieldListFilter):
     """The active staff as the assignee choices. Django's RelatedOnlyFieldListFilter finds them with a
     DISTINCT over every ticket's assignee, on every page load and for every view's count."""
@@ -53,7 +68,7 @@ def _with_staff_assignees(filters) -> list:
     ]
 
 
-class ConsoleTicketAdmin(TicketAdmin):
+class ConsoleTicketAdmin(PlainActionCheckbox, TicketAdmin):
     list_display = [
         "reference",
         "subject_line",
@@ -250,7 +265,7 @@ def _customer_link(email: str) -> str:
     )
 
 
-class ConsoleClaimAdmin(RefundClaimAdmin):
+class ConsoleClaimAdmin(PlainActionCheckbox, RefundClaimAdmin):
     """The claim page with the link to its customer's page; the claim list at two hundred thousand
     claims the same way as the ticket list: no count of every claim beside "N results", no year
     links (a DISTINCT over every claim's date), the staff as the assignee choices, and the

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.console.conftest import member, ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,40 @@ def test_the_list_reads_no_column_of_every_ticket_for_its_filters(client, alice,
     assert [sql for sql in every_ticket if '"tickets_ticket"' in sql] == []
     assert f'href="?assignee__id__exact={bob.pk}"' in page
     assert "carol" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "group"), [("/admin/tickets/ticket/", "Agents"), ("/admin/refunds/refundclaim/", "Refund reviewers")]
+)
+def test_each_rows_selection_box_is_djangos_markup_without_a_template_per_row(client, url, group):
+    from django.contrib import admin
+    from django.test.signals import template_rendered
+
+    from tests.refunds.conftest import make_claim
+
+    ticket('<b>굵게</b> "따옴표" 문의')
+    claim = make_claim(email="claimant@example.com")
+    client.force_login(member("worker", group))
+    rendered = []
+
+    def note(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        response = client.get(url)
+    finally:
+        template_rendered.disconnect(note)
+    row = response.context["cl"].result_list[0]
+    model_admin = response.context["cl"].model_admin
+    djangos = admin.ModelAdmin.action_checkbox(model_admin, row)
+    assert model_admin.action_checkbox(row) == djangos
+    assert djangos in response.content.decode()
+    assert "django/forms/widgets/checkbox.html" not in rendered
+    if isinstance(row, Ticket):
+        assert (
+            f'<input type="checkbox" name="_selected_action" value="{row.pk}" class="action-select" '
+            f'aria-label="작업에 대한 객체를 선택합니다. - [{row.reference}] &lt;b&gt;굵게&lt;/b&gt; &quot;따옴표&quot; 문의">'
+        ) in response.content.decode()
+    else:
+        assert row == claim
