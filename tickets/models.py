@@ -144,6 +144,10 @@ class Ticket(models.Model):
                 condition=~models.Q(status__in=["solved", "closed"]),
                 name="tickets_active_by_assignee",
             ),
+            # The list's topic and channel filters count their rows (up to 10,000): from these,
+            # not by reading the table until that many turn up (18–28 ms at a million tickets).
+            models.Index(fields=["topic"], name="tickets_topic"),
+            models.Index(fields=["channel"], name="tickets_channel"),
         ]
         # Anyone who works tickets may take one; handing it to someone else is a supervisor's call.
         permissions = [("assign_others", "Can assign tickets to other agents")]

@@ -162,3 +162,17 @@ def test_the_overdue_filter_reads_the_lists_own_rows_and_finds_the_same_as_the_q
     assert shown == {item.pk for item in client.get(LIST, {"queue": "past-sla"}).context["cl"].result_list}
     on_time = {item.pk for item in client.get(LIST, {"sla": "on-time"}).context["cl"].result_list}
     assert len(on_time) == 1 and not on_time & shown
+
+
+def test_the_filters_counts_and_the_unassigned_queue_have_their_index_and_statistics():
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "tickets_ticket")
+        assert indexes["tickets_topic"]["columns"] == ["topic"]
+        assert indexes["tickets_channel"]["columns"] == ["channel"]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT stxkind, array(SELECT attname FROM pg_attribute WHERE attrelid = stxrelid "
+                "AND attnum = ANY(stxkeys) ORDER BY attnum) FROM pg_statistic_ext WHERE stxname = %s",
+                ["tickets_status_assignee"],
+            )
+            assert cursor.fetchall() == [(["m"], ["status", "assignee_id"])]
