@@ -144,10 +144,12 @@ class Ticket(models.Model):
                 condition=~models.Q(status__in=["solved", "closed"]),
                 name="tickets_active_by_assignee",
             ),
-            # The list's topic and channel filters count their rows (up to 10,000): from these,
-            # not by reading the table until that many turn up (18–28 ms at a million tickets).
-            models.Index(fields=["topic"], name="tickets_topic"),
-            models.Index(fields=["channel"], name="tickets_channel"),
+            # The list's topic and channel filters: their newest tickets and their count (up to
+            # 10,000) read from these, rather than the table until that many turn up (18–28 ms at
+            # a million tickets). With created_at second, not alone: SQLite would otherwise pick
+            # the one-column index and sort every email ticket to show the newest fifty.
+            models.Index(fields=["topic", "created_at"], name="tickets_topic_by_created"),
+            models.Index(fields=["channel", "created_at"], name="tickets_channel_by_created"),
         ]
         # Anyone who works tickets may take one; handing it to someone else is a supervisor's call.
         permissions = [("assign_others", "Can assign tickets to other agents")]

@@ -167,8 +167,8 @@ def test_the_overdue_filter_reads_the_lists_own_rows_and_finds_the_same_as_the_q
 def test_the_filters_counts_and_the_unassigned_queue_have_their_index_and_statistics():
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "tickets_ticket")
-        assert indexes["tickets_topic"]["columns"] == ["topic"]
-        assert indexes["tickets_channel"]["columns"] == ["channel"]
+        assert indexes["tickets_topic_by_created"]["columns"] == ["topic", "created_at"]
+        assert indexes["tickets_channel_by_created"]["columns"] == ["channel", "created_at"]
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT stxkind, array(SELECT attname FROM pg_attribute WHERE attrelid = stxrelid "

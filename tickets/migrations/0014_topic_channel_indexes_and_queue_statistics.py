@@ -32,11 +32,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(fields=['topic'], name='tickets_topic'),
+            index=models.Index(fields=['topic', 'created_at'], name='tickets_topic_by_created'),
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(fields=['channel'], name='tickets_channel'),
+            index=models.Index(fields=['channel', 'created_at'], name='tickets_channel_by_created'),
         ),
         migrations.RunPython(create_statistics, drop_statistics),
     ]
