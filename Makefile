@@ -9,7 +9,7 @@ PORT ?= 8000
 # name the address runserver really listens on.
 export HOST PORT
 
-.PHONY: install run serve test test-fast lint format messages compilemessages migrations-check bench mutation mutation-report clean
+.PHONY: install run serve test test-fast lint format messages compilemessages migrations-check bench mutation mutation-again mutation-report clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,16 +70,23 @@ bench: install
 # Mutation testing of refunds/, tickets/mail/ and the FAQ search ([tool.mutmut] in pyproject.toml):
 # a fresh mutants/ each time, then the kill rate per module (fails below 80 % in an area). Every
 # mutant takes hours on a busy 2-core machine; SAMPLE=150 runs 150 random ones per area instead
-# (tests/mutation_sample.py). MUTATION_CHILDREN sets how many mutants run side by side.
+# (tests/mutation_sample.py). MUTATION_CHILDREN sets how many mutants run side by side. mutmut is
+# driven by tests/mutation_sample.py, which leaves out its second whole-suite pass (see there).
 MUTATION_CHILDREN ?= 2
 mutation: compilemessages
 	rm -rf mutants
 ifeq ($(SAMPLE),)
-	$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(PY) tests/mutation_sample.py --all --max-children $(MUTATION_CHILDREN)
 else
 	$(PY) tests/mutation_sample.py --per-area $(SAMPLE) --max-children $(MUTATION_CHILDREN)
 endif
 	$(PY) tests/mutation_report.py --fail-under 80
+
+# After adding tests: run the named mutants of the last run again (keeps mutants/), e.g.
+# make mutation-again MUTANTS="refunds.forms.x_clean__mutmut_3 refunds.views.x_status__mutmut_1"
+mutation-again: $(STAMP)
+	$(PY) tests/mutation_sample.py --again $(MUTANTS) --max-children $(MUTATION_CHILDREN)
+	$(PY) tests/mutation_report.py
 
 # The last run's table again, with every surviving mutant as a one-line diff.
 mutation-report: $(STAMP)

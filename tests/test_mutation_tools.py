@@ -67,3 +67,49 @@ def test_the_mutants_template_database_is_rebuilt_when_a_migration_changes(tmp_p
     assert mutation_db._migrations_digest(tmp_path) == before
     (migrations / "0002_claim_ticket.py").write_text("operations = ['AddField']\n")
     assert mutation_db._migrations_digest(tmp_path) != before
+
+
+def test_a_bigger_sample_of_the_same_seed_holds_the_smaller_one(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.mutmut]\nsource_paths = ["refunds/", "tickets/mail/"]\n')
+    write_meta(tmp_path, "refunds/forms.py", {f"x__mutmut_{n}": None for n in range(1, 21)})
+    write_meta(tmp_path, "tickets/mail/parse.py", {f"y__mutmut_{n}": None for n in range(1, 21)})
+    small = mutation_sample.sample(tmp_path, 3, seed=8)
+    big = mutation_sample.sample(tmp_path, 10, seed=8)
+    assert len(small) == 6 and len(big) == 20
+    assert set(small) <= set(big)
+    assert sum(name.startswith("x__") for name in small) == 3
+
+
+class _Item:
+    """What the ordering reads of a pytest item."""
+
+    def __init__(self, nodeid: str, transactional: bool = False) -> None:
+        self.nodeid, self.cls = nodeid, None
+        self.fixturenames = ["transactional_db"] if transactional else ["db"]
+
+    def get_closest_marker(self, name: str) -> None:
+        return None
+
+
+def test_a_mutants_tests_run_quickest_module_first_with_transactional_tests_last():
+    import mutation_db
+
+    items = [
+        _Item("tests/slow.py::a"),
+        _Item("tests/slow.py::b"),
+        _Item("tests/flush.py::c", transactional=True),
+        _Item("tests/quick.py::d"),
+        _Item("tests/quick.py::e"),
+        _Item("tests/unknown.py::f"),
+    ]
+    seconds = {"tests/slow.py::a": 0.5, "tests/slow.py::b": 9.0, "tests/flush.py::c": 0.1}
+    seconds |= {"tests/quick.py::d": 1.0, "tests/quick.py::e": 0.2}
+    ordered = [item.nodeid for item in mutation_db.fastest_modules_first(items, seconds)]
+    assert ordered == [
+        "tests/quick.py::d",
+        "tests/quick.py::e",
+        "tests/unknown.py::f",  # counted as the slowest single test: 9 s
+        "tests/slow.py::a",
+        "tests/slow.py::b",
+        "tests/flush.py::c",
+    ]
