@@ -155,7 +155,9 @@ class ProvideInfoForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        problem = TRANSITIONS["provide_info"].note_problem(data.get("note", ""), data.get("files"))
+        if "note" not in data:  # refused already (too long): its own error says why, not "write one"
+            return data
+        problem = TRANSITIONS["provide_info"].note_problem(data["note"], data.get("files"))
         if problem:
             raise forms.ValidationError(problem)
         return data

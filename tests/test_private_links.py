@@ -171,6 +171,13 @@ def test_a_reviewer_replaces_a_claims_link_and_an_editor_cannot(client):
     new = mailed_token("refund-new-link", "/ko/refunds/status/")
     assert client.get(f"/ko/refunds/status/{new}/").status_code == 200
     assert mail.outbox == []  # queued for the worker, not sent from the request
+    assert PrivateLinkRotation.objects.get(kind=STATUS_SALT, object_id=claim.pk).rotated_by == "reviewer"
+
+
+def test_a_claim_link_replaced_by_no_one_in_particular_records_no_name():
+    claim = make_claim()
+    claim.rotate_status_link()
+    assert PrivateLinkRotation.objects.get(kind=STATUS_SALT, object_id=claim.pk).rotated_by == ""
 
 
 def test_replacing_one_customers_link_leaves_another_customers_links_alone(client, ticket):

@@ -149,3 +149,10 @@ def test_a_synonym_edited_where_the_cache_is_shared_is_seen_at_the_next_search(c
 
     pagecache.advance_generation()
     assert [hit.article.slug for hit in search.search("돈 돌려줘", "ko")] == ["refund-policy", "request-refund"]
+
+
+def test_postings_for_gives_as_models_exactly_the_rows_the_index_holds(corpus):
+    article = Article.objects.get(slug="refund-policy")
+    given = {(t.language, t.term, t.article_id, t.category_id_copy, t.weight) for t in search.postings_for(article)}
+    assert given == {row for row in index_rows() if row[2] == article.pk}
+    assert {row[0] for row in given} == {"ko", "en"}

@@ -245,3 +245,32 @@ def test_claim_events_are_read_only_even_for_a_superuser(admin_client, client, c
     assert client.get(change_url).status_code == 200
     event.refresh_from_db()
     assert (event.note, event.to_status) == ("", "submitted") and ClaimEvent.objects.count() == 1
+
+
+def test_a_written_note_is_shown_as_written_and_cannot_be_edited(client, claim, reviewer):
+    ClaimNote.objects.create(claim=claim, author=reviewer, body="카드사 확인 중")
+    client.force_login(reviewer)
+    html = change_page(client, claim)
+    # The one box is for a new note; the written one is plain text.
+    assert re.findall(r'name="notes-(\d+)-body"', html) == ["1"]
+    assert '<p>카드사 확인 중</p>' in html
+    edit = {
+        "assignee": "",
+        "notes-TOTAL_FORMS": "1",
+        "notes-INITIAL_FORMS": "1",
+        "notes-MIN_NUM_FORMS": "0",
+        "notes-MAX_NUM_FORMS": "1000",
+        "notes-0-id": str(ClaimNote.objects.get().pk),
+        "notes-0-claim": str(claim.pk),
+        "notes-0-body": "고쳐 쓴 메모",
+    }
+    client.post(f"/admin/refunds/refundclaim/{claim.pk}/change/", edit)
+    assert list(ClaimNote.objects.values_list("body", flat=True)) == ["카드사 확인 중"]
+
+
+def test_the_claim_form_posts_back_to_its_own_page(client, claim, reviewer):
+    client.force_login(reviewer)
+    html = change_page(client, claim)
+    assert re.search(r'<form [^>]*id="refundclaim_form"', html).group(0) == (
+        '<form method="post" id="refundclaim_form"'
+    )

@@ -57,6 +57,11 @@ def test_the_confirmation_page_names_the_action_and_the_claim(client, claim, rev
     client.force_login(reviewer)
     html = client.get(transition_url(claim, "approve")).content.decode()
     assert f"<title>{ko('Approve')}: {claim.reference} |" in html
+    # The breadcrumbs lead back to the claim, and the summary names it with its status.
+    assert f'<a href="/admin/refunds/refundclaim/{claim.pk}/change/">{claim.reference}</a> › {ko("Approve")}' in html
+    assert f"<p>{claim.reference} · {claim.email} · " in html
+    with translation.override("ko"):
+        assert f"<strong>{claim.status_label}</strong></p>" in html
     assert f'<input type="submit" value="{ko("Yes, ")}{ko("Approve")}" >' in html
     assert f'<input type="hidden" name="version" value="{claim.version}" id="id_version">' in html
     assert ko("You cannot make this change on this claim now.") not in html

@@ -263,3 +263,24 @@ def test_the_claim_form_reads_as_three_sections_with_live_hints_and_a_hidden_hon
         '<select name="currency" class="select form-select" id="id_currency">'
         ' <option value="KRW" selected>KRW</option> <option value="USD">USD</option> </select>'
     ) in flat
+
+
+def test_a_charge_made_today_is_accepted_and_tomorrows_is_not(client):
+    today = timezone.localdate()
+    response = client.post("/ko/refunds/", data(charge_date=(today + datetime.timedelta(days=1)).isoformat()))
+    assert field_errors(response.content.decode()) == {"charge_date": ko("The charge date cannot be in the future.")}
+    assert RefundClaim.objects.count() == 0
+    client.post("/ko/refunds/", data(charge_date=today.isoformat()))
+    assert RefundClaim.objects.get().charge_date == today
+
+
+def test_an_agent_may_file_a_charge_made_today_but_not_tomorrows():
+    from refunds.forms import AgentClaimForm
+
+    today = timezone.localdate()
+    with translation.override("ko"):
+        tomorrow = AgentClaimForm(data=data(charge_date=(today + datetime.timedelta(days=1)).isoformat()))
+        assert tomorrow.errors == {"charge_date": [ko("The charge date cannot be in the future.")]}
+        filed_today = AgentClaimForm(data=data(charge_date=today.isoformat()))
+        assert filed_today.errors == {}
+        assert filed_today.cleaned_data["charge_date"] == today

@@ -277,3 +277,28 @@ def test_the_refund_lookup_page_is_named_and_exemplified_for_refunds(client, db)
     tickets = client.get("/ko/requests/find/").content.decode()  # the shared page still reads right for tickets
     assert re.search(r"<h1[^>]*>(.*?)</h1>", tickets).group(1) == ko("Find your request")
     assert "HC-7K3M9QX" in tickets and "RF-" not in tickets
+
+
+def test_an_answer_too_long_is_refused_with_the_limit_alone_and_the_claim_keeps_waiting(client, reviewer):
+    claim = make_claim()
+    claim.request_info(reviewer, "카드 명세서를 보내 주세요.")
+    response = client.post(f"/ko/refunds/status/{claim.status_token()}/answer/", {"note": "가" * 5001}, follow=True)
+    assert response.status_code == 200
+    with translation.override("ko"):
+        limit = translation.ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            5000,
+        )
+    # Only what is wrong: not also "write an answer or attach a file", as it said before.
+    assert [str(m) for m in response.context["messages"]] == [limit % {"limit_value": 5000, "show_value": 5001}]
+    claim.refresh_from_db()
+    assert claim.status == "info_requested"
+
+
+def test_the_path_of_a_given_link_is_that_links_page_in_the_customers_language(settings, db):
+    settings.SITE_URL = "https://help.example.com"
+    claim = make_claim()
+    token = claim.status_token()
+    assert claim.status_path(token) == f"/ko/refunds/status/{token}/"
+    assert claim.status_url(token) == f"https://help.example.com/ko/refunds/status/{token}/"

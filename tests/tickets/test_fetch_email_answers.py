@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 
 from tickets.mail import imap
 from tickets.models import Ticket
@@ -348,3 +348,29 @@ def test_a_storage_failure_stops_the_run(server, monkeypatch):
 )
 def test_server_errors_are_described_in_one_line(error, described):
     assert imap._describe(error) == described
+
+
+@pytest.mark.parametrize(
+    "failure, described",
+    [
+        (IntegrityError("NOT NULL constraint failed"), "the database refused a message (IntegrityError)"),
+        (OperationalError("database is locked"), "database unavailable (OperationalError)"),
+        (OSError(28, "No space left on device"), "storage unavailable (No space left on device)"),
+    ],
+)
+def test_with_delete_what_was_filed_before_a_failure_is_still_expunged(server, monkeypatch, failure, described):
+    real_ingest = imap.ingest
+
+    def second_fails(raw):
+        if raw == NAVER:
+            raise failure
+        return real_ingest(raw)
+
+    monkeypatch.setattr(imap, "ingest", second_fails)
+    server.script = {"messages": {b"1": GMAIL, b"2": NAVER}}
+    code, out, err = fetch("--delete")
+    connection = server.opened[0]["server"]
+    assert (code, err) == (75, f"temporary failure: {described}\n")
+    assert out.startswith("created HC-") and Ticket.objects.count() == 1
+    assert stores(connection) == [("STORE", "1", "+FLAGS.SILENT", "(\\Seen \\Deleted)")]
+    assert connection.sent[-2:] == [("EXPUNGE",), ("LOGOUT",)]
