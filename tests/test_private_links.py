@@ -172,6 +172,8 @@ def test_a_reviewer_replaces_a_claims_link_and_an_editor_cannot(client):
     assert client.get(f"/ko/refunds/status/{new}/").status_code == 200
     assert mail.outbox == []  # queued for the worker, not sent from the request
     assert PrivateLinkRotation.objects.get(kind=STATUS_SALT, object_id=claim.pk).rotated_by == "reviewer"
+    # The mail carries the one link made by the replacement, not a second one made for the mail.
+    assert PrivateLinkToken.objects.filter(kind=STATUS_SALT, object_id=claim.pk).count() == 1
 
 
 def test_a_claim_link_replaced_by_no_one_in_particular_records_no_name():

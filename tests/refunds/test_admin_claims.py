@@ -274,3 +274,11 @@ def test_the_claim_form_posts_back_to_its_own_page(client, claim, reviewer):
     assert re.search(r'<form [^>]*id="refundclaim_form"', html).group(0) == (
         '<form method="post" id="refundclaim_form"'
     )
+
+
+def test_feedback_comes_only_from_customers_no_one_adds_it_in_the_console(admin_client, client, reviewer, editor):
+    assert admin_client.get("/admin/refunds/claimfeedback/add/").status_code == 403
+    assert 'href="/admin/refunds/claimfeedback/add/"' not in admin_client.get("/admin/refunds/claimfeedback/").content.decode()
+    for member in (reviewer, editor):
+        client.force_login(member)
+        assert client.get("/admin/refunds/claimfeedback/add/").status_code == 403

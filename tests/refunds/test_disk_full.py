@@ -61,3 +61,25 @@ def test_answering_with_a_file_on_a_full_disk_says_try_again_and_the_claim_waits
     assert claim.status == "info_requested"
     assert (claim.events.count(), Evidence.objects.count()) == (events_before, 0)
     assert files_under(media) == []
+
+
+def test_an_answer_whose_step_fails_after_its_file_was_written_keeps_no_file(reviewer, settings):
+    from unittest import mock
+
+    from django.db import DatabaseError
+
+    claim = make_claim()
+    claim.request_info(reviewer, "명세서를 보내 주세요.")
+    media = Path(settings.MEDIA_ROOT)
+    before = files_under(media)
+    with mock.patch("refunds.notifications.status_changed", side_effect=DatabaseError("queue unavailable")):
+        with pytest.raises(DatabaseError):
+            claim.provide_info("첨부합니다.", files=[(SimpleUploadedFile("a.png", PNG), "image/png")])
+    assert Evidence.objects.count() == 0
+    assert files_under(media) == before
+
+
+def test_evidence_sent_with_a_claim_belongs_to_its_filing_event(client):
+    client.post("/ko/refunds/", claim_data(evidence=[SimpleUploadedFile("명세서.png", PNG)]))
+    filed = ClaimEvent.objects.get(action="submit")
+    assert [evidence.filename for evidence in filed.files.all()] == ["명세서.png"]

@@ -177,3 +177,29 @@ def test_the_admin_says_when_why_and_under_which_rule(client, reviewer):
             "because": translation.gettext("a reviewer asked"),
         }
     assert f'<span class="assessed">{expected} · reviewer</span>' in verdict_in_admin(client, claim)
+
+
+def test_without_a_rule_for_its_reason_a_claim_is_outside_policy_and_says_why(db):
+    from refunds.policy import assess
+
+    claim = make_claim()
+    with translation.override("en"):
+        verdict = assess(claim, None, timezone.now())
+        assert (verdict.within_policy, [str(reason) for reason in verdict.reasons]) == (
+            False,
+            ["No policy rule exists for this reason yet."],
+        )
+
+
+def test_a_rule_that_wants_evidence_puts_a_claim_without_any_outside_policy_and_says_so(db):
+    from refunds.policy import assess
+
+    claim = make_claim(reason="duplicate_charge")
+    rule = PolicyRule.objects.current()["duplicate_charge"]
+    rule.evidence_required = True  # not saved: the verdict under such a rule
+    with translation.override("en"):
+        verdict = assess(claim, rule, timezone.now())
+        assert (verdict.within_policy, [str(reason) for reason in verdict.reasons]) == (
+            False,
+            ["Evidence is required and none was attached."],
+        )

@@ -436,3 +436,15 @@ def test_no_input_raises_anything_but_not_an_email():
             continue
         assert isinstance(mail.text, str) and "\x00" not in mail.text + mail.subject
         assert bool(mail.new_text.strip()) == bool(mail.text.strip())
+
+
+def test_a_plain_alternative_blank_in_its_own_charset_gives_way_to_the_html_one():
+    blank_utf16 = base64.b64encode("  \n ".encode("utf-16")).decode()
+    raw = (
+        "From: kim@example.com\r\nTo: help@example.com\r\nSubject: hi\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/alternative; boundary="b"\r\n\r\n'
+        '--b\r\nContent-Type: text/plain; charset="utf-16"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        f"{blank_utf16}\r\n"
+        '--b\r\nContent-Type: text/html; charset="utf-8"\r\n\r\n<p>결제가 두 번 됐어요</p>\r\n--b--\r\n'
+    ).encode()
+    assert parse_email(raw).text == "결제가 두 번 됐어요"
