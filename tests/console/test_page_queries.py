@@ -176,3 +176,24 @@ def test_the_filters_counts_and_the_unassigned_queue_have_their_index_and_statis
                 ["tickets_status_assignee"],
             )
             assert cursor.fetchall() == [(["m"], ["status", "assignee_id"])]
+
+
+def test_a_claim_page_takes_the_same_queries_for_a_long_history_with_files(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reviewer = member("rita", "Refund reviewers")
+    client.force_login(reviewer)
+    short, long = make_claim(email="short@example.com"), make_claim(email="long@example.com")
+    for number in range(3):
+        long.request_info(reviewer, f"명세서 {number}을 보내 주세요.")
+        long.provide_info("첨부합니다.", files=[(SimpleUploadedFile(f"명세서{number}.png", b"\x89PNG"), "image/png")])
+
+    def page_queries(claim) -> int:
+        client.get(f"/admin/refunds/refundclaim/{claim.pk}/change/")  # warm the per-person caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/admin/refunds/refundclaim/{claim.pk}/change/")
+        assert response.status_code == 200
+        return len(queries)
+
+    assert (long.events.count(), long.evidence.count()) == (7, 3)
+    assert page_queries(short) == page_queries(long)
