@@ -60,9 +60,10 @@ def _mutmut_without_clean_pass(max_children: int, names: list[str]) -> int:
     return 0
 
 
-def sample(root: Path, per_area: int, seed: int) -> list[str]:
-    """The first `per_area` mutants of each area in an order shuffled by `seed`: a bigger sample of
-    the same seed holds the smaller one, so a sample can be grown without losing the run results."""
+def sample(root: Path, per_area: int, seed: int, sizes: dict[str, int] | None = None) -> list[str]:
+    """The first `per_area` mutants of each area (or `sizes[area]`) in an order shuffled by `seed`:
+    a bigger sample of the same seed holds the smaller one, so a sample can be grown without losing
+    the run results."""
     results = read_results(root)
     area_paths = areas(root)
     by_area: dict[str, list[str]] = {}
@@ -72,7 +73,7 @@ def sample(root: Path, per_area: int, seed: int) -> list[str]:
     chosen = []
     for area in sorted(by_area):
         rng.shuffle(by_area[area])
-        chosen.extend(by_area[area][:per_area])
+        chosen.extend(by_area[area][: (sizes or {}).get(area, per_area)])
     return chosen
 
 
@@ -93,12 +94,25 @@ def mark_skipped(root: Path, chosen: set[str], skipped: int | None) -> int:
     return changed
 
 
+def _sizes(text: str) -> tuple[int, dict[str, int]]:
+    """ "300,faq/search=150" -> (300, {"faq/search": 150})."""
+    first, *overrides = text.split(",")
+    try:
+        return int(first), {area.rstrip("/"): int(size) for area, size in (item.split("=") for item in overrides)}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected N or N,AREA=M,…, not {text!r}") from None
+
+
 def main() -> int:
     if sys.argv[1:2] == ["--run-mutmut"]:
         return _mutmut_without_clean_pass(int(sys.argv[2]), sys.argv[3:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--per-area", type=int, help="mutants to run in each area")
+    which.add_argument(
+        "--per-area",
+        type=_sizes,
+        help="mutants to run in each area: N, or N,AREA=M,… where one area needs a different count",
+    )
     which.add_argument("--all", action="store_true", help="every mutant")
     which.add_argument("--again", nargs="+", metavar="NAME", help="re-run these mutants (after adding tests)")
     parser.add_argument("--seed", type=int, default=8)
@@ -115,7 +129,8 @@ def main() -> int:
         return 2
     if options.all:
         return run_mutants(options.root, options.max_children, [])
-    names = sample(options.root, options.per_area, options.seed)
+    default_size, sizes = options.per_area
+    names = sample(options.root, default_size, options.seed, sizes)
     mark_skipped(options.root, set(names), SKIPPED_CODE)
     print(f"running {len(names)} sampled mutants (seed {options.seed})", flush=True)
     try:

@@ -113,3 +113,12 @@ def test_a_mutants_tests_run_quickest_module_first_with_transactional_tests_last
         "tests/slow.py::b",
         "tests/flush.py::c",
     ]
+
+
+def test_one_area_may_be_given_its_own_sample_size(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.mutmut]\nsource_paths = ["refunds/", "faq/search/"]\n')
+    write_meta(tmp_path, "refunds/forms.py", {f"x__mutmut_{n}": None for n in range(1, 21)})
+    write_meta(tmp_path, "faq/search/index.py", {f"y__mutmut_{n}": None for n in range(1, 21)})
+    default, sizes = mutation_sample._sizes("5,faq/search/=2")
+    chosen = mutation_sample.sample(tmp_path, default, seed=8, sizes=sizes)
+    assert (sum(n.startswith("x__") for n in chosen), sum(n.startswith("y__") for n in chosen)) == (5, 2)

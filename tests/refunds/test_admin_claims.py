@@ -253,7 +253,7 @@ def test_a_written_note_is_shown_as_written_and_cannot_be_edited(client, claim, 
     html = change_page(client, claim)
     # The one box is for a new note; the written one is plain text.
     assert re.findall(r'name="notes-(\d+)-body"', html) == ["1"]
-    assert '<p>카드사 확인 중</p>' in html
+    assert "<p>카드사 확인 중</p>" in html
     edit = {
         "assignee": "",
         "notes-TOTAL_FORMS": "1",
@@ -278,7 +278,10 @@ def test_the_claim_form_posts_back_to_its_own_page(client, claim, reviewer):
 
 def test_feedback_comes_only_from_customers_no_one_adds_it_in_the_console(admin_client, client, reviewer, editor):
     assert admin_client.get("/admin/refunds/claimfeedback/add/").status_code == 403
-    assert 'href="/admin/refunds/claimfeedback/add/"' not in admin_client.get("/admin/refunds/claimfeedback/").content.decode()
+    assert (
+        'href="/admin/refunds/claimfeedback/add/"'
+        not in admin_client.get("/admin/refunds/claimfeedback/").content.decode()
+    )
     for member in (reviewer, editor):
         client.force_login(member)
         assert client.get("/admin/refunds/claimfeedback/add/").status_code == 403
