@@ -3,6 +3,7 @@
     python tests/mutation_report.py                  # the table
     python tests/mutation_report.py --survivors      # and every surviving mutant, as a one-line diff
     python tests/mutation_report.py --fail-under 80  # exit 1 when an area kills fewer than 80 %
+    python tests/mutation_report.py --names          # only the survivors' names, for mutation-again
 
 An area is one entry of [tool.mutmut] source_paths in pyproject.toml; a module is one file in it.
 A mutant counts as killed when a test failed on it or it ran out of time (an endless loop is
@@ -136,6 +137,13 @@ def mutation_of(mutant: str, source: str) -> str:
     return f"{' / '.join(removed)}  ->  {' / '.join(added) or '(removed)'}"
 
 
+def survivor_names(results: dict[str, dict[str, str]]) -> list[str]:
+    """Every surviving or untested mutant, as `make mutation-again MUTANTS=…` takes them."""
+    return sorted(
+        name for outcomes in results.values() for name, result in outcomes.items() if result in ("survived", "no-tests")
+    )
+
+
 def survivors(results: dict[str, dict[str, str]]) -> list[str]:
     lines = []
     for source, outcomes in results.items():
@@ -153,6 +161,7 @@ def survivors(results: dict[str, dict[str, str]]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--survivors", action="store_true", help="list each surviving mutant")
+    parser.add_argument("--names", action="store_true", help="print only the surviving mutants' names")
     parser.add_argument("--fail-under", type=float, help="exit 1 if an area's kill rate is below this percentage")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project (holding pyproject.toml, mutants/)")
     options = parser.parse_args(argv)
@@ -161,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     if not results:
         print("No mutation results: run `make mutation` (or `mutmut run`) first.", file=sys.stderr)
         return 2
+    if options.names:
+        print(" ".join(survivor_names(results)))
+        return 0
     lines, rates = table(results, areas(options.root))
     print("\n".join(lines))
     if options.survivors:

@@ -122,3 +122,8 @@ def test_one_area_may_be_given_its_own_sample_size(tmp_path):
     default, sizes = mutation_sample._sizes("5,faq/search/=2")
     chosen = mutation_sample.sample(tmp_path, default, seed=8, sizes=sizes)
     assert (sum(n.startswith("x__") for n in chosen), sum(n.startswith("y__") for n in chosen)) == (5, 2)
+
+
+def test_the_survivors_names_are_listed_for_a_second_run(tmp_path):
+    write_meta(tmp_path, "refunds/forms.py", {"x__mutmut_1": 1, "x__mutmut_2": 0, "x__mutmut_3": 33, "x__mutmut_4": 34})
+    assert mutation_report.survivor_names(mutation_report.read_results(tmp_path)) == ["x__mutmut_2", "x__mutmut_3"]
