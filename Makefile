@@ -84,7 +84,7 @@ endif
 
 # After adding tests: run the named mutants of the last run again (keeps mutants/), e.g.
 # make mutation-again MUTANTS="refunds.forms.x_clean__mutmut_3 refunds.views.x_status__mutmut_1",
-# or every survivor: make mutation-again MUTANTS="$$(.venv/bin/python tests/mutation_report.py --names)"
+# or every survivor: make mutation-again MUTANTS="$(.venv/bin/python tests/mutation_report.py --names)"
 mutation-again: $(STAMP)
 	$(PY) tests/mutation_sample.py --again $(MUTANTS) --max-children $(MUTATION_CHILDREN)
 	$(PY) tests/mutation_report.py
