@@ -56,6 +56,8 @@ CASES = [
     ("<blockquote>가</blockquote></blockquote>나<blockquote>다</blockquote>", "> 가\n\n나\n\n> 다"),
     ("<pre>a  b</pre><p>x   y</p>", "a  b\n\nx y"),  # spaces fold again after the <pre>
     ("<svg>a</svg><head>숨김</svg>숨김</head>보임", "보임"),  # a closed <svg> closes nothing twice
+    ("<SCRIPT>alert(1)</SCRIPT>보임", "보임"),
+    ("가-->나<!-- 주석 -->다", "가-->나다"),  # a comment ends at the first "-->" after it
 ]
 
 

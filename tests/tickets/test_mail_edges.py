@@ -240,6 +240,8 @@ def test_content_type_parameters_are_read_in_every_spelling(value, main, params)
         (b"YWI", b"ab"),
         (b"YW*I=", b"ab"),
         (b"YWJjZ", b"abc"),  # a lone trailing character holds no whole byte
+        (b"YWJj=YWI=", b"abcab"),  # whole groups with a stray "=", then a padded block
+        (b"YWI=YWJj=YWJj", b"ababcabc"),  # whole groups to the end, after a padded block
         (b"", b""),
     ],
 )
