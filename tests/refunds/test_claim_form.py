@@ -284,3 +284,20 @@ def test_an_agent_may_file_a_charge_made_today_but_not_tomorrows():
         filed_today = AgentClaimForm(data=data(charge_date=today.isoformat()))
         assert filed_today.errors == {}
         assert filed_today.cleaned_data["charge_date"] == today
+
+
+def test_on_a_wide_screen_the_account_and_the_charge_fields_sit_side_by_side(client):
+    html = client.get("/ko/refunds/").content.decode()
+    # Two rows, each starting with its first column…
+    assert re.findall(r'class="row" >\s*<div\s+class="col-md-\d" >\s*<div id="div_id_(\w+)"', html) == [
+        "email",
+        "charge_date",
+    ]
+    # …and the columns' widths, which add up to the row's twelve.
+    assert re.findall(r'class="col-md-(\d+)" >\s*<div id="div_id_(\w+)"', html) == [
+        ("6", "email"),
+        ("6", "username"),
+        ("4", "charge_date"),
+        ("5", "amount"),
+        ("3", "currency"),
+    ]
