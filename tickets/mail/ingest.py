@@ -81,8 +81,10 @@ def _store_attachments(message: Message, parsed: ParsedEmail, files: FilesWritte
         if len(item.data) > MAX_EMAIL_ATTACHMENT_BYTES:
             skipped.append(item.filename)
             continue
+        # The name is shortened by Attachment.save (safe_filename), which keeps the extension; cut
+        # here first, a name over 255 characters lost it (명세서….png became a file with no type).
         attachment = Attachment(
-            message=message, filename=item.filename[:255], content_type=item.content_type[:100], size=len(item.data)
+            message=message, filename=item.filename, content_type=item.content_type[:100], size=len(item.data)
         )
         files.save(attachment.file, item.filename, ContentFile(item.data))
         attachment.save()
