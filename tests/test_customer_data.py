@@ -146,6 +146,8 @@ def test_erase_removes_the_customer_keeps_paid_refunds_and_spares_the_stranger(
     paid = claim_for(ALICE, status="paid")
     bob_ticket = ticket_for(BOB, "밥의 문의")
     bob_claim = claim_for(BOB)
+    # Reviewers' notes on the claims' steps: Alice's go with her words, Bob's stay.
+    ClaimEvent.objects.filter(claim__in=[paid, bob_claim]).update(note="카드 명세서를 보내 주세요.")
     files_before = {path.name for path in media.rglob("*") if path.is_file()}
 
     with django_capture_on_commit_callbacks(execute=True):  # files go once the rows' deletion is committed
@@ -161,7 +163,10 @@ def test_erase_removes_the_customer_keeps_paid_refunds_and_spares_the_stranger(
     kept = RefundClaim.objects.get(pk=paid.pk)
     assert (kept.email, kept.username, kept.description) == (f"erased-{paid.reference.lower()}@erased.invalid", "", "")
     assert (kept.amount, kept.payment_reference, kept.status) == (Decimal("10900.00"), "PAY-2026-0042", "paid")
-    assert ClaimEvent.objects.filter(claim=kept).exclude(note="").count() == 0
+    assert list(ClaimEvent.objects.filter(claim=kept).values_list("note", flat=True)) == [""]
+    assert list(ClaimEvent.objects.filter(claim=bob_claim).values_list("note", flat=True)) == [
+        "카드 명세서를 보내 주세요."
+    ]
     assert (
         not kept.evidence.exists() and not kept.notes.exists() and not ClaimFeedback.objects.filter(claim=kept).exists()
     )

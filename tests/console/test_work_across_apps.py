@@ -4,6 +4,7 @@ answer into an FAQ draft, and find FAQ links (and canned replies) for the reply 
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -84,6 +85,7 @@ def test_the_claim_form_starts_from_the_ticket(client, hong_ticket):
     assert '<input type="email" name="email" value="hong@example.com"' in page
     assert "11월 3일에 프리미엄 요금이 카드로 두 번 청구되었습니다.</textarea>" in page
     assert '<option value="duplicate_charge" selected>' in page
+    assert re.search(r'<input type="text" name="currency" value="(\w*)"', page).group(1) == "KRW"
 
 
 @pytest.mark.parametrize(

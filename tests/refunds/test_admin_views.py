@@ -64,6 +64,8 @@ def test_the_confirmation_page_names_the_action_and_the_claim(client, claim, rev
         assert f"<strong>{claim.status_label}</strong></p>" in html
     assert f'<input type="submit" value="{ko("Yes, ")}{ko("Approve")}" >' in html
     assert f'<input type="hidden" name="version" value="{claim.version}" id="id_version">' in html
+    assert re.search(r'<textarea name="note" cols="(\d+)" rows="(\d+)"', html).groups() == ("80", "3")
+    assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="\w+">', html)
     assert ko("You cannot make this change on this claim now.") not in html
 
 

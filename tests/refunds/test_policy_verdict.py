@@ -203,3 +203,18 @@ def test_a_rule_that_wants_evidence_puts_a_claim_without_any_outside_policy_and_
             False,
             ["Evidence is required and none was attached."],
         )
+
+
+def test_in_english_the_count_of_re_assessed_claims_reads_in_the_plural(client):
+    withdrawal_filed_on_day(5)
+    withdrawal_filed_on_day(4)
+    client.force_login(member("supervisor", "Supervisors"))
+    response = client.post(
+        "/admin/refunds/policyrule/add/",
+        rule_change("withdrawal_within_7_days", max_days_since_charge="3"),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "2 claims under review were re-assessed under the new rule." in [
+        str(m) for m in response.context["messages"]
+    ]
