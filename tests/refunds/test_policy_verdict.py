@@ -117,7 +117,10 @@ def test_a_decided_claim_keeps_its_verdict(client, reviewer):
     claim.deny(reviewer, "증빙이 없습니다.")
     client.force_login(reviewer)
     assert 'data-reassess="1"' not in client.get(f"/admin/refunds/refundclaim/{claim.pk}/change/").content.decode()
-    client.post(f"/admin/refunds/refundclaim/{claim.pk}/reassess/")
+    response = client.post(f"/admin/refunds/refundclaim/{claim.pk}/reassess/", follow=True)
+    with translation.override("ko"):
+        refused = translation.gettext("A decided claim keeps the verdict it was decided under.")
+    assert [(m.tags, str(m)) for m in response.context["messages"]] == [("error", refused)]
     claim.refresh_from_db()
     assert claim.assessed_because == "filed"
 
