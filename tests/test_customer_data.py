@@ -105,6 +105,10 @@ def test_export_writes_everything_about_the_address_and_nothing_about_others(tmp
     assert (exported_claim["reference"], exported_claim["amount"]) == (claim.reference, "10900.00")
     assert [event["action"] for event in exported_claim["events"]] == ["submit"]
     assert exported_claim["internal_comments"][0]["body"] == "Alice@Example.com 고객 통화함"
+    # Each file sent with the claim is listed with the name it has in the archive.
+    assert [(item["filename"], item["file"]) for item in exported_claim["evidence"]] == [
+        ("명세서.png", f"files/refunds/{claim.reference}/{claim.evidence.get().pk}-명세서.png")
+    ]
     # Files travel beside the JSON, under names that cannot leave the archive's folder ("../../" is
     # dropped when the attachment is saved, helpcenter.uploads.safe_filename).
     assert names == sorted(
