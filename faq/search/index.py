@@ -21,7 +21,7 @@ import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from itertools import repeat
 
 from django.core.cache import cache
@@ -150,23 +150,47 @@ def request_index(article_id: int) -> None:
     if pending is not None:
         pending.add(article_id)
         return
+    texts_query = (
+        ArticleTranslation.objects.filter(article_id=article_id, article__status=Article.Status.PUBLISHED)
+        .select_for_update()
+        .order_by("language")
+        .values_list("article__category_id", "language", "title", "body")
+    )
+    tags_query = Article.tags.through.objects.filter(article_id=article_id).values_list("tag__name")
     with transaction.atomic():
-        # Plain values, no model instances: three reads when nothing changed. Read under the
-        # article's row lock (PostgreSQL; SQLite's transactions are serial anyway), so two saves of
-        # one article re-index one after the other, each from what it committed.
-        texts = list(
-            ArticleTranslation.objects.filter(article_id=article_id, article__status=Article.Status.PUBLISHED)
-            .select_for_update()
-            .order_by("language")
-            .values_list("article__category_id", "language", "title", "body")
-        )
+        # Plain values, no model instances: three reads when nothing changed, sent together (one
+        # round trip to PostgreSQL). Read under the article's row lock (PostgreSQL; SQLite's
+        # transactions are serial anyway), so two saves of one article re-index one after the other,
+        # each from what it committed.
+        with (
+            _one_round_trip(),
+            connection.cursor() as texts,
+            connection.cursor() as tags,
+            connection.cursor() as stored,
+        ):
+            texts.execute(*texts_query.query.sql_with_params())
+            tags.execute(*tags_query.query.sql_with_params())
+            stored.execute(_STORED_ROWS, [article_id])
+            found, tag_names, stored_rows = texts.fetchall(), [name for (name,) in tags.fetchall()], stored.fetchall()
         rows: list[Row] = []
-        if texts:  # published, with something to index
-            tags = list(Article.tags.through.objects.filter(article_id=article_id).values_list("tag__name", flat=True))
-            rows = _rows_of(article_id, texts[0][0], [text[1:] for text in texts], tags)
-        changed = _replace_rows(article_id, rows)
+        if found:  # published, with something to index
+            rows = _rows_of(article_id, found[0][0], [text[1:] for text in found], tag_names)
+        changed = _replace_rows(article_id, rows, stored_rows)
     if changed:
         forget_document_counts()
+
+
+@contextmanager
+def _one_round_trip() -> Iterator[None]:
+    """On PostgreSQL, the statements inside are sent together and their results read after (psycopg's
+    pipeline mode): a save's re-index was six round trips, each a wait for the server. Not for COPY,
+    which pipelines do not carry."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield
 
 
 def index_article(article: Article) -> None:
@@ -180,29 +204,38 @@ def index_article(article: Article) -> None:
 _DELETE_BATCH = 500  # row ids per DELETE, well under SQLite's limit of bound parameters
 
 
-def _replace_rows(article_id: int, rows: list[Row]) -> bool:
-    """Make the article's stored rows these, writing only the difference (an edit changes a few
-    terms' weights; a save that changed nothing searchable writes nothing). True if anything changed."""
+_STORED_ROWS = (
+    f"SELECT id, language, term, category_id_copy, weight FROM {SearchTerm._meta.db_table} WHERE article_id = %s"
+)
+
+
+def _replace_rows(article_id: int, rows: list[Row], stored: list[tuple] | None = None) -> bool:
+    """Make the article's stored rows (read here unless given) these, writing only the difference (an
+    edit changes a few terms' weights; a save that changed nothing searchable writes nothing). True
+    if anything changed."""
     table = SearchTerm._meta.db_table
     wanted = {(language, term): (category, weight) for language, term, _pk, category, weight in rows}
+    if stored is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_STORED_ROWS, [article_id])
+            stored = cursor.fetchall()
     stale: list[int] = []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, language, term, category_id_copy, weight FROM {table} WHERE article_id = %s", [article_id]
-        )
-        for row_id, language, term, category, weight in cursor.fetchall():
-            if wanted.get((language, term)) == (category, weight):
-                del wanted[language, term]  # stored as wanted; a second copy of it would be stale
-            else:
-                stale.append(row_id)
+    for row_id, language, term, category, weight in stored:
+        if wanted.get((language, term)) == (category, weight):
+            del wanted[language, term]  # stored as wanted; a second copy of it would be stale
+        else:
+            stale.append(row_id)
+    new_rows = [
+        (language, term, article_id, category, weight) for (language, term), (category, weight) in wanted.items()
+    ]
+    # The deletes and the inserts in one round trip, unless the inserts are many enough for COPY.
+    with _one_round_trip() if len(new_rows) < COPY_FROM_ROWS else nullcontext(), connection.cursor() as cursor:
         for start in range(0, len(stale), _DELETE_BATCH):
             batch = stale[start : start + _DELETE_BATCH]
             cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(batch))})", batch)
-    if wanted:
-        write_rows(
-            [(language, term, article_id, category, weight) for (language, term), (category, weight) in wanted.items()]
-        )
-    return bool(stale or wanted)
+        if new_rows:
+            write_rows(new_rows)
+    return bool(stale or new_rows)
 
 
 Chunk = list[tuple[int, int, list[tuple[str, str, str]], list[str]]]  # (pk, category, texts, tags) per article

@@ -4,6 +4,7 @@ a rebuild gives the same index as saves do, and a search reads the database a fi
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,26 @@ def test_the_numbers_of_numbered_steps_are_not_indexed_but_numbers_in_the_text_a
     assert {"1", "2", "10"}.isdisjoint(terms)
     assert {"3", "5", "결제", "환불", "기기"} <= terms
     assert [hit.article.slug for hit in search.search("5대", "ko")] == ["refund-policy"]
+
+
+def test_on_postgresql_an_edit_waits_for_the_server_twice_before_its_commit(corpus, monkeypatch):
+    """The three reads go together, then the delete and the insert: two round trips, not five."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs in this process: there is no round trip to save")
+    connection.ensure_connection()
+    real_pipeline = connection.connection.pipeline
+    batches: list[list[str]] = []
+
+    @contextmanager
+    def noted_pipeline():
+        with CaptureQueriesContext(connection) as captured, real_pipeline() as pipeline:
+            yield pipeline
+        batches.append([query["sql"].split(" times: ", 1)[-1].split()[0] for query in captured.captured_queries])
+
+    monkeypatch.setattr(connection.connection, "pipeline", noted_pipeline)
+    article = Article.objects.get(slug="refund-policy")
+    korean = ArticleTranslation.objects.get(article=article, language="ko")
+    ArticleTranslation.objects.filter(pk=korean.pk).update(body=korean.body + " 환불 영수증은 메일로 보내 드려요.")
+    search.request_index(article.pk)
+    assert batches == [["SELECT", "SELECT", "SELECT"], ["DELETE", "INSERT"]]
+    assert [hit.article.slug for hit in search.search("영수증", "ko")] == ["refund-policy"]
