@@ -21,7 +21,7 @@ import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from itertools import repeat
 
 from django.core.cache import cache
@@ -112,10 +112,11 @@ def postings_for(article: Article) -> list[SearchTerm]:
 COPY_FROM_ROWS = 1000  # on PostgreSQL, COPY pays off from here; below, one pipelined executemany
 
 
-def write_rows(rows: list[Row]) -> None:
-    """Insert index rows in one statement per batch, bypassing the ORM's per-row objects."""
+def write_rows(rows: list[Row], copy: bool = True) -> None:
+    """Insert index rows in one statement per batch, bypassing the ORM's per-row objects (COPY on
+    PostgreSQL for many rows, unless `copy` is off: inside a pipeline)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
+        if copy and connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
             with cursor.cursor.copy(f"COPY {SearchTerm._meta.db_table} {_COLUMNS} FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -157,17 +158,13 @@ def request_index(article_id: int) -> None:
         .values_list("article__category_id", "language", "title", "body")
     )
     tags_query = Article.tags.through.objects.filter(article_id=article_id).values_list("tag__name")
-    with transaction.atomic():
-        # Plain values, no model instances: three reads when nothing changed, sent together (one
-        # round trip to PostgreSQL). Read under the article's row lock (PostgreSQL; SQLite's
-        # transactions are serial anyway), so two saves of one article re-index one after the other,
-        # each from what it committed.
-        with (
-            _one_round_trip(),
-            connection.cursor() as texts,
-            connection.cursor() as tags,
-            connection.cursor() as stored,
-        ):
+    # On PostgreSQL the whole re-index is two round trips before the commit: the three reads go
+    # together, then the deletes and inserts with the pipeline's closing sync.
+    with transaction.atomic(), _pipelined():
+        # Plain values, no model instances: three reads when nothing changed. Read under the
+        # article's row lock (PostgreSQL; SQLite's transactions are serial anyway), so two saves of
+        # one article re-index one after the other, each from what it committed.
+        with connection.cursor() as texts, connection.cursor() as tags, connection.cursor() as stored:
             texts.execute(*texts_query.query.sql_with_params())
             tags.execute(*tags_query.query.sql_with_params())
             stored.execute(_STORED_ROWS, [article_id])
@@ -175,16 +172,16 @@ def request_index(article_id: int) -> None:
         rows: list[Row] = []
         if found:  # published, with something to index
             rows = _rows_of(article_id, found[0][0], [text[1:] for text in found], tag_names)
-        changed = _replace_rows(article_id, rows, stored_rows)
+        changed = _replace_rows(article_id, rows, stored_rows, pipelined=True)
     if changed:
         forget_document_counts()
 
 
 @contextmanager
-def _one_round_trip() -> Iterator[None]:
-    """On PostgreSQL, the statements inside are sent together and their results read after (psycopg's
-    pipeline mode): a save's re-index was six round trips, each a wait for the server. Not for COPY,
-    which pipelines do not carry."""
+def _pipelined() -> Iterator[None]:
+    """On PostgreSQL, the statements inside are sent without waiting for each one's answer (psycopg's
+    pipeline mode): a fetch waits for the answers so far, the end of the block for the rest. A
+    save's re-index was six round trips, each a wait for the server. COPY cannot be pipelined."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -209,7 +206,7 @@ _STORED_ROWS = (
 )
 
 
-def _replace_rows(article_id: int, rows: list[Row], stored: list[tuple] | None = None) -> bool:
+def _replace_rows(article_id: int, rows: list[Row], stored: list[tuple] | None = None, pipelined: bool = False) -> bool:
     """Make the article's stored rows (read here unless given) these, writing only the difference (an
     edit changes a few terms' weights; a save that changed nothing searchable writes nothing). True
     if anything changed."""
@@ -225,17 +222,16 @@ def _replace_rows(article_id: int, rows: list[Row], stored: list[tuple] | None =
             del wanted[language, term]  # stored as wanted; a second copy of it would be stale
         else:
             stale.append(row_id)
-    new_rows = [
-        (language, term, article_id, category, weight) for (language, term), (category, weight) in wanted.items()
-    ]
-    # The deletes and the inserts in one round trip, unless the inserts are many enough for COPY.
-    with _one_round_trip() if len(new_rows) < COPY_FROM_ROWS else nullcontext(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         for start in range(0, len(stale), _DELETE_BATCH):
             batch = stale[start : start + _DELETE_BATCH]
             cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(batch))})", batch)
-        if new_rows:
-            write_rows(new_rows)
-    return bool(stale or new_rows)
+    if wanted:
+        write_rows(
+            [(language, term, article_id, category, weight) for (language, term), (category, weight) in wanted.items()],
+            copy=not pipelined,
+        )
+    return bool(stale or wanted)
 
 
 Chunk = list[tuple[int, int, list[tuple[str, str, str]], list[str]]]  # (pk, category, texts, tags) per article

@@ -228,7 +228,8 @@ def test_the_numbers_of_numbered_steps_are_not_indexed_but_numbers_in_the_text_a
 
 
 def test_on_postgresql_an_edit_waits_for_the_server_twice_before_its_commit(corpus, monkeypatch):
-    """The three reads go together, then the delete and the insert: two round trips, not five."""
+    """The three reads go together (one wait for their answers), then the delete and the insert
+    with the pipeline's closing sync (the second): not one wait per statement."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs in this process: there is no round trip to save")
     connection.ensure_connection()
@@ -246,5 +247,16 @@ def test_on_postgresql_an_edit_waits_for_the_server_twice_before_its_commit(corp
     korean = ArticleTranslation.objects.get(article=article, language="ko")
     ArticleTranslation.objects.filter(pk=korean.pk).update(body=korean.body + " 환불 영수증은 메일로 보내 드려요.")
     search.request_index(article.pk)
-    assert batches == [["SELECT", "SELECT", "SELECT"], ["DELETE", "INSERT"]]
+    assert batches == [["SELECT", "SELECT", "SELECT", "DELETE", "INSERT"]]
     assert [hit.article.slug for hit in search.search("영수증", "ko")] == ["refund-policy"]
+
+
+def test_a_new_article_with_a_thousand_terms_is_indexed_by_its_save(corpus):
+    """More rows than COPY_FROM_ROWS: inside a save's pipeline they are inserted, not copied."""
+    refund = Article.objects.get(slug="refund-policy")
+    korean = ArticleTranslation.objects.get(article=refund, language="ko")
+    korean.body = " ".join(f"단어{number}" for number in range(1200))
+    korean.save()
+    terms = set(SearchTerm.objects.filter(article=refund, language="ko").values_list("term", flat=True))
+    assert len(terms) > index_module.COPY_FROM_ROWS
+    assert [hit.article.slug for hit in search.search("단어1199", "ko")] == ["refund-policy"]
