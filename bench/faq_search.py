@@ -680,13 +680,22 @@ def worker(
 
     # --- index -------------------------------------------------------------------------------
     if index_method == "rebuild":
-        log(f"{database}: faq.search.rebuild_index()")
-        t = time.perf_counter()
-        cpu = time.process_time()
-        indexed = faq_search.rebuild_index()
-        result["timings_s"]["rebuild_index"] = round(time.perf_counter() - t, 2)
-        result["timings_s"]["rebuild_index_cpu"] = round(time.process_time() - cpu, 2)
-        log(f"{database}: indexed {indexed} articles in {result['timings_s']['rebuild_index']} s")
+        # Twice: into the empty table (a new help center's import), then over the full index (what
+        # an operator's `rebuild_faq_index` does). CPU: this process's, and its analysers' (the
+        # worker processes rebuild_index() forks and waits for).
+        for key, what in (("rebuild_index", "the empty index"), ("rebuild_index_again", "the full index")):
+            log(f"{database}: faq.search.rebuild_index() over {what}")
+            t = time.perf_counter()
+            cpu = time.process_time()
+            before = os.times()
+            indexed = faq_search.rebuild_index()
+            after = os.times()
+            result["timings_s"][key] = round(time.perf_counter() - t, 2)
+            result["timings_s"][f"{key}_cpu"] = round(time.process_time() - cpu, 2)
+            result["timings_s"][f"{key}_children_cpu"] = round(
+                after.children_user + after.children_system - before.children_user - before.children_system, 2
+            )
+            log(f"{database}: indexed {indexed} articles in {result['timings_s'][key]} s")
     else:
         indexed = sum(1 for item in generated if item["published"])
         pks = [article.pk for article in article_rows]
@@ -1093,9 +1102,15 @@ def report(result: dict) -> str:
     if result["index_method"] == "rebuild":
         verdict = "MEETS" if t["rebuild_index"] < GOAL_REBUILD_S else "MISSES"
         indexing = (
-            f"faq.search.rebuild_index() {t['rebuild_index']} s (CPU {t['rebuild_index_cpu']} s; "
-            f"goal < {GOAL_REBUILD_S:.0f} s: {verdict})"
+            f"faq.search.rebuild_index() {t['rebuild_index']} s (CPU {t['rebuild_index_cpu']} s "
+            f"+ {t.get('rebuild_index_children_cpu', 0)} s in its analysers; goal < {GOAL_REBUILD_S:.0f} s: {verdict})"
         )
+        if "rebuild_index_again" in t:
+            verdict = "MEETS" if t["rebuild_index_again"] < GOAL_REBUILD_S else "MISSES"
+            indexing += (
+                f"; again over the full index {t['rebuild_index_again']} s (CPU {t['rebuild_index_again_cpu']} s "
+                f"+ {t['rebuild_index_again_children_cpu']} s: {verdict})"
+            )
     else:
         indexing = f"SearchTerm rows bulk-inserted in {t['insert_postings']} s"
     lines.append(f"      {indexing}; {result['after_load']} {t['after_load']} s (worker total {t['worker_total']} s)")
@@ -1178,7 +1193,7 @@ def main() -> None:
         "--index",
         choices=["bulk", "rebuild"],
         default="rebuild",
-        help="rebuild (default): faq.search.rebuild_index() as is, timed (one core); bulk: "
+        help="rebuild (default): faq.search.rebuild_index() as is, timed twice (empty, then full index); bulk: "
         "faq.search.posting_rows() on every core, computed once per run and shared by both databases, "
         "then a bulk INSERT/COPY",
     )

@@ -13,11 +13,14 @@ article's stored rows with the wanted ones and writes only the difference.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 import re
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import repeat
 
@@ -32,6 +35,9 @@ TAG_WEIGHT = 2.5
 BODY_WEIGHT = 1.0
 INITIALS_WEIGHT = 1.5
 REBUILD_CHUNK = 1000  # articles read and written per round trip while rebuilding
+# A rebuild analyses on every core from this many published articles on: below it, starting the
+# processes costs more than they save (a help center's few hundred articles index in a second).
+PARALLEL_FROM_ARTICLES = 5000
 
 _DOC_COUNT_CACHE_KEY = "faq:doc-count:{language}"
 INDEX_VERSION_KEY = "faq:index-version"
@@ -43,11 +49,17 @@ _COLUMNS = "(language, term, article_id, category_id_copy, weight)"
 # 1 + log(tf): the tenth mention of a word says much less than the first.
 _TF = [0.0] + [1.0 + math.log(count) for count in range(1, 64)]
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
+# "1. ", "2) " at the start of a line: a numbered step's number is Markdown's markup, not what the
+# step says. Indexed, "1" and "2" were a row in nearly every article (4 % of the index) that no
+# query wants; a number in the text (영업일 3일, 5대, E-2043) is still a word.
+_LIST_NUMBER = re.compile(r"^[ \t]*\d{1,3}[.)](?=[ \t])", re.MULTILINE)
 
 
 def _body_words(body: str) -> str:
-    # Markdown's marks are not words to the analyser anyway; only link targets (URLs) would be.
-    return _LINK_TARGET.sub("]", body) if "](" in body else body
+    # Markdown's other marks are not words to the analyser anyway; only link targets (URLs) would be.
+    if "](" in body:
+        body = _LINK_TARGET.sub("]", body)
+    return _LIST_NUMBER.sub("", body)
 
 
 def _weights_for(title: str, body: str, tags: list[str]) -> dict[str, float]:
@@ -100,10 +112,11 @@ def postings_for(article: Article) -> list[SearchTerm]:
 COPY_FROM_ROWS = 1000  # on PostgreSQL, COPY pays off from here; below, one pipelined executemany
 
 
-def write_rows(rows: list[Row]) -> None:
-    """Insert index rows in one statement per batch, bypassing the ORM's per-row objects."""
+def write_rows(rows: list[Row], copy: bool = True) -> None:
+    """Insert index rows in one statement per batch, bypassing the ORM's per-row objects (COPY on
+    PostgreSQL for many rows, unless `copy` is off: inside a pipeline)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
+        if copy and connection.vendor == "postgresql" and len(rows) >= COPY_FROM_ROWS:
             with cursor.cursor.copy(f"COPY {SearchTerm._meta.db_table} {_COLUMNS} FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -138,23 +151,43 @@ def request_index(article_id: int) -> None:
     if pending is not None:
         pending.add(article_id)
         return
-    with transaction.atomic():
+    texts_query = (
+        ArticleTranslation.objects.filter(article_id=article_id, article__status=Article.Status.PUBLISHED)
+        .select_for_update()
+        .order_by("language")
+        .values_list("article__category_id", "language", "title", "body")
+    )
+    tags_query = Article.tags.through.objects.filter(article_id=article_id).values_list("tag__name")
+    # On PostgreSQL the whole re-index is two round trips before the commit: the three reads go
+    # together, then the deletes and inserts with the pipeline's closing sync.
+    with transaction.atomic(), _pipelined():
         # Plain values, no model instances: three reads when nothing changed. Read under the
         # article's row lock (PostgreSQL; SQLite's transactions are serial anyway), so two saves of
         # one article re-index one after the other, each from what it committed.
-        texts = list(
-            ArticleTranslation.objects.filter(article_id=article_id, article__status=Article.Status.PUBLISHED)
-            .select_for_update()
-            .order_by("language")
-            .values_list("article__category_id", "language", "title", "body")
-        )
+        with connection.cursor() as texts, connection.cursor() as tags, connection.cursor() as stored:
+            texts.execute(*texts_query.query.sql_with_params())
+            tags.execute(*tags_query.query.sql_with_params())
+            stored.execute(_STORED_ROWS, [article_id])
+            found, tag_names, stored_rows = texts.fetchall(), [name for (name,) in tags.fetchall()], stored.fetchall()
         rows: list[Row] = []
-        if texts:  # published, with something to index
-            tags = list(Article.tags.through.objects.filter(article_id=article_id).values_list("tag__name", flat=True))
-            rows = _rows_of(article_id, texts[0][0], [text[1:] for text in texts], tags)
-        changed = _replace_rows(article_id, rows)
+        if found:  # published, with something to index
+            rows = _rows_of(article_id, found[0][0], [text[1:] for text in found], tag_names)
+        changed = _replace_rows(article_id, rows, stored_rows, pipelined=True)
     if changed:
         forget_document_counts()
+
+
+@contextmanager
+def _pipelined() -> Iterator[None]:
+    """On PostgreSQL, the statements inside are sent without waiting for each one's answer (psycopg's
+    pipeline mode): a fetch waits for the answers so far, the end of the block for the rest. A
+    save's re-index was six round trips, each a wait for the server. COPY cannot be pipelined."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.connection.pipeline():
+        yield
 
 
 def index_article(article: Article) -> None:
@@ -168,62 +201,134 @@ def index_article(article: Article) -> None:
 _DELETE_BATCH = 500  # row ids per DELETE, well under SQLite's limit of bound parameters
 
 
-def _replace_rows(article_id: int, rows: list[Row]) -> bool:
-    """Make the article's stored rows these, writing only the difference (an edit changes a few
-    terms' weights; a save that changed nothing searchable writes nothing). True if anything changed."""
+_STORED_ROWS = (
+    f"SELECT id, language, term, category_id_copy, weight FROM {SearchTerm._meta.db_table} WHERE article_id = %s"
+)
+
+
+def _replace_rows(article_id: int, rows: list[Row], stored: list[tuple] | None = None, pipelined: bool = False) -> bool:
+    """Make the article's stored rows (read here unless given) these, writing only the difference (an
+    edit changes a few terms' weights; a save that changed nothing searchable writes nothing). True
+    if anything changed."""
     table = SearchTerm._meta.db_table
     wanted = {(language, term): (category, weight) for language, term, _pk, category, weight in rows}
+    if stored is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_STORED_ROWS, [article_id])
+            stored = cursor.fetchall()
     stale: list[int] = []
+    for row_id, language, term, category, weight in stored:
+        if wanted.get((language, term)) == (category, weight):
+            del wanted[language, term]  # stored as wanted; a second copy of it would be stale
+        else:
+            stale.append(row_id)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, language, term, category_id_copy, weight FROM {table} WHERE article_id = %s", [article_id]
-        )
-        for row_id, language, term, category, weight in cursor.fetchall():
-            if wanted.get((language, term)) == (category, weight):
-                del wanted[language, term]  # stored as wanted; a second copy of it would be stale
-            else:
-                stale.append(row_id)
         for start in range(0, len(stale), _DELETE_BATCH):
             batch = stale[start : start + _DELETE_BATCH]
             cursor.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(batch))})", batch)
     if wanted:
         write_rows(
-            [(language, term, article_id, category, weight) for (language, term), (category, weight) in wanted.items()]
+            [(language, term, article_id, category, weight) for (language, term), (category, weight) in wanted.items()],
+            copy=not pipelined,
         )
     return bool(stale or wanted)
 
 
-def rebuild_index() -> int:
-    """Re-index every article; returns how many published articles were indexed."""
-    articles = Article.objects.published().order_by("pk").values_list("pk", "category_id")
+Chunk = list[tuple[int, int, list[tuple[str, str, str]], list[str]]]  # (pk, category, texts, tags) per article
+
+
+def rebuild_index(processes: int | None = None) -> int:
+    """Re-index every article; returns how many published articles were indexed.
+
+    The texts are analysed on `processes` worker processes (default: every core, from
+    PARALLEL_FROM_ARTICLES published articles on) while this one reads the next chunk and writes the
+    rows of the last: analysis is half of a rebuild's CPU and needs no database."""
+    published = Article.objects.published()
+    if processes is None:
+        processes = os.cpu_count() or 1
+        if processes > 1 and published.count() < PARALLEL_FROM_ARTICLES:
+            processes = 1
+    as_copy_text = connection.vendor == "postgresql"
     count = 0
-    with transaction.atomic(), _table_emptied_for_a_bulk_load():
-        last_pk = 0
-        while True:
-            # Keyset chunks, read as plain values (three queries per chunk): model instances for
-            # 50,000 articles, their translations and tags cost more than a third of the analysis.
-            chunk = list(articles.filter(pk__gt=last_pk)[:REBUILD_CHUNK])
-            if not chunk:
-                break
-            pks = [pk for pk, _category in chunk]
-            texts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
-            translations = ArticleTranslation.objects.filter(article_id__in=pks).order_by("article_id", "language")
-            for article_id, language, title, body in translations.values_list(
-                "article_id", "language", "title", "body"
-            ):
-                texts[article_id].append((language, title, body))
-            tags: dict[int, list[str]] = defaultdict(list)
-            tagged = Article.tags.through.objects.filter(article_id__in=pks).order_by("tag__name")
-            for article_id, name in tagged.values_list("article_id", "tag__name"):
-                tags[article_id].append(name)
-            rows: list[Row] = []
-            for pk, category in chunk:
-                rows.extend(_rows_of(pk, category, texts[pk], tags[pk]))
-            write_rows(rows)
+    with transaction.atomic(), _table_emptied_for_a_bulk_load(), _analysers(processes) as analysers:
+        pending: deque[Future] = deque()
+        for chunk in _article_chunks(published):
+            pending.append(analysers.submit(_chunk_postings, chunk, as_copy_text))
             count += len(chunk)
-            last_pk = chunk[-1][0]
+            # A few chunks ahead keep every analyser busy while this process writes.
+            while len(pending) > processes:
+                _write(pending.popleft().result())
+        while pending:
+            _write(pending.popleft().result())
     forget_document_counts()
     return count
+
+
+def _article_chunks(published) -> Iterator[Chunk]:
+    """Every published article's texts and tags, in keyset chunks read as plain values (three
+    queries per chunk): model instances for 50,000 articles cost more than a third of the analysis."""
+    articles = published.order_by("pk").values_list("pk", "category_id")
+    last_pk = 0
+    while True:
+        chunk = list(articles.filter(pk__gt=last_pk)[:REBUILD_CHUNK])
+        if not chunk:
+            return
+        pks = [pk for pk, _category in chunk]
+        texts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        translations = ArticleTranslation.objects.filter(article_id__in=pks).order_by("article_id", "language")
+        for article_id, language, title, body in translations.values_list("article_id", "language", "title", "body"):
+            texts[article_id].append((language, title, body))
+        tags: dict[int, list[str]] = defaultdict(list)
+        tagged = Article.tags.through.objects.filter(article_id__in=pks).order_by("tag__name")
+        for article_id, name in tagged.values_list("article_id", "tag__name"):
+            tags[article_id].append(name)
+        yield [(pk, category, texts[pk], tags[pk]) for pk, category in chunk]
+        last_pk = chunk[-1][0]
+
+
+def _chunk_postings(chunk: Chunk, as_copy_text: bool) -> list[Row] | str:
+    """The rows of a chunk of articles; for PostgreSQL already as COPY's text, so that formatting
+    millions of rows is done by the analysers, not by the one process that writes."""
+    rows: list[Row] = []
+    for pk, category, texts, tags in chunk:
+        rows.extend(_rows_of(pk, category, texts, tags))
+    if not as_copy_text:
+        return rows
+    # Terms are made of Hangul, jamo, a-z, 0-9 and ' (text_analysis.TOKEN): nothing COPY escapes. A
+    # float's repr is its shortest exact form, which PostgreSQL reads back as the same double.
+    return "".join(
+        f"{language}\t{term}\t{pk}\t{category}\t{weight!r}\n" for language, term, pk, category, weight in rows
+    )
+
+
+def _write(rows: list[Row] | str) -> None:
+    if isinstance(rows, list):
+        write_rows(rows)
+        return
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {SearchTerm._meta.db_table} {_COLUMNS} FROM STDIN") as copy:
+            copy.write(rows)
+
+
+class _InThisProcess:
+    """The analysers when there is one core (or few articles): the work done at submit()."""
+
+    def submit(self, function, *args) -> Future:
+        future: Future = Future()
+        future.set_result(function(*args))
+        return future
+
+
+@contextmanager
+def _analysers(processes: int) -> Iterator[ProcessPoolExecutor | _InThisProcess]:
+    # Forked, the workers start with this process's memoised analysis and need nothing imported
+    # again; they only compute, never touch the database connection they inherit. Where fork is
+    # missing (Windows, macOS's default aside), the work stays in this process.
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield _InThisProcess()
+        return
+    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
 
 
 @contextmanager
@@ -250,10 +355,10 @@ def _table_emptied_for_a_bulk_load() -> Iterator[None]:
             # TRUNCATE leaves no dead rows behind for the index builds to read past, as DELETE does.
             cursor.execute(f"TRUNCATE {editor.quote_name(table)}")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # sorts for the B-trees in memory
+            for index in SearchTerm._meta.indexes:
+                cursor.execute(str(index.remove_sql(SearchTerm, editor)))
         else:
-            cursor.execute(f"DELETE FROM {editor.quote_name(table)}")  # SQLite truncates a table so emptied
-        for index in SearchTerm._meta.indexes:
-            cursor.execute(str(index.remove_sql(SearchTerm, editor)))
+            _recreate_sqlite_table(cursor, table)
     yield
     with connection.cursor() as cursor:
         for index in SearchTerm._meta.indexes:
@@ -273,6 +378,22 @@ def _table_emptied_for_a_bulk_load() -> Iterator[None]:
                     }
                 )
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _recreate_sqlite_table(cursor, table: str) -> None:
+    """Empty the index on SQLite by dropping the table (its B-trees go with it) and creating it again
+    from its own stored definition, without AUTOINCREMENT.
+
+    DELETE FROM checks every row's foreign key one by one on a table that has one (SQLite's
+    truncation does not apply): 55 s for 4.3 M rows, longer than building them. DROP TABLE frees
+    the pages at once. AUTOINCREMENT's bookkeeping (sqlite_sequence updated for every inserted row)
+    was 40 % of the inserts; the ids of this table are named nowhere else, so reusing a deleted
+    row's id is harmless. A later migration that remakes the table brings AUTOINCREMENT back, which
+    only makes rebuilds a little slower again."""
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+    definition = re.sub(r"\s+AUTOINCREMENT\b", "", cursor.fetchone()[0], flags=re.IGNORECASE)
+    cursor.execute(f'DROP TABLE "{table}"')
+    cursor.execute(definition)
 
 
 def forget_document_counts() -> None:

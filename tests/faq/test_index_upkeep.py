@@ -3,12 +3,17 @@ a rebuild gives the same index as saves do, and a search reads the database a fi
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from faq import search
 from faq.models import Article, ArticleTranslation, Category, SearchTerm, Tag
+from faq.search import index as index_module
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +161,109 @@ def test_postings_for_gives_as_models_exactly_the_rows_the_index_holds(corpus):
     given = {(t.language, t.term, t.article_id, t.category_id_copy, t.weight) for t in search.postings_for(article)}
     assert given == {row for row in index_rows() if row[2] == article.pk}
     assert {row[0] for row in given} == {"ko", "en"}
+
+
+_real_chunk_postings = index_module._chunk_postings
+
+
+def _chunk_postings_noting_the_process(chunk, as_copy_text):
+    """_chunk_postings, leaving a file named after the process that ran it (forked workers inherit
+    the directory's name from the environment)."""
+    Path(os.environ["ANALYSED_IN"], str(os.getpid())).touch()
+    return _real_chunk_postings(chunk, as_copy_text)
+
+
+@pytest.fixture
+def analysing_processes(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("ANALYSED_IN", str(tmp_path))
+    monkeypatch.setattr(index_module, "_chunk_postings", _chunk_postings_noting_the_process)
+    monkeypatch.setattr(index_module, "REBUILD_CHUNK", 1)  # one article a chunk: spread over the workers
+    return tmp_path
+
+
+def test_a_rebuild_on_two_processes_writes_exactly_the_rows_each_article_would_have(corpus, analysing_processes):
+    published = list(Article.objects.published().prefetch_related("translations", "tags"))
+    one_by_one = {row for article in published for row in search.posting_rows(article)}
+    assert index_rows() == one_by_one  # what the import's saves wrote
+
+    assert search.rebuild_index(processes=2) == len(published) == 4
+    assert index_rows() == one_by_one
+    workers = {path.name for path in analysing_processes.iterdir()}
+    assert workers and str(os.getpid()) not in workers  # analysed elsewhere, written here
+
+    # The rebuilt table takes a save's rows as before.
+    refund = Article.objects.get(slug="refund-policy")
+    korean = ArticleTranslation.objects.get(article=refund, language="ko")
+    korean.body += " 영수증은 메일로 보내 드려요."
+    korean.save()
+    assert ("ko", "영수증") in {(row[0], row[1]) for row in index_rows() if row[2] == refund.pk}
+    assert [hit.article.slug for hit in search.search("영수증", "ko")] == ["refund-policy"]
+
+
+def test_a_small_help_center_is_rebuilt_in_its_own_process(corpus, analysing_processes, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert search.rebuild_index() == 4
+    assert {path.name for path in analysing_processes.iterdir()} == {str(os.getpid())}
+
+    # From PARALLEL_FROM_ARTICLES published articles on, every core analyses.
+    for path in analysing_processes.iterdir():
+        path.unlink()
+    monkeypatch.setattr(index_module, "PARALLEL_FROM_ARTICLES", 4)
+    assert search.rebuild_index() == 4
+    workers = {path.name for path in analysing_processes.iterdir()}
+    assert workers and str(os.getpid()) not in workers
+
+
+def test_a_rebuilt_index_still_refuses_rows_of_articles_that_do_not_exist(corpus):
+    assert search.rebuild_index() == 4
+    assert search.rebuild_index() == 4  # over a full index too
+    ghost = SearchTerm.objects.create(language="ko", term="유령", article_id=999_999, category_id_copy=1, weight=1.0)
+    with pytest.raises(IntegrityError), transaction.atomic():  # PostgreSQL: only the savepoint fails
+        connection.check_constraints(table_names=[SearchTerm._meta.db_table])
+    ghost.delete()  # the test's own end checks the keys again
+
+
+def test_the_numbers_of_numbered_steps_are_not_indexed_but_numbers_in_the_text_are(corpus):
+    refund = Article.objects.get(slug="refund-policy")
+    korean = ArticleTranslation.objects.get(article=refund, language="ko")
+    korean.body = "1. 결제 내역을 여세요.\n2) 영업일 3일 안에 환불돼요.\n   10. 기기 5대까지 돼요."
+    korean.save()
+    terms = set(SearchTerm.objects.filter(article=refund, language="ko").values_list("term", flat=True))
+    assert {"1", "2", "10"}.isdisjoint(terms)
+    assert {"3", "5", "결제", "환불", "기기"} <= terms
+    assert [hit.article.slug for hit in search.search("5대", "ko")] == ["refund-policy"]
+
+
+def test_on_postgresql_an_edit_waits_for_the_server_twice_before_its_commit(corpus, monkeypatch):
+    """The three reads go together (one wait for their answers), then the delete and the insert
+    with the pipeline's closing sync (the second): not one wait per statement."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs in this process: there is no round trip to save")
+    connection.ensure_connection()
+    real_pipeline = connection.connection.pipeline
+    batches: list[list[str]] = []
+
+    @contextmanager
+    def noted_pipeline():
+        with CaptureQueriesContext(connection) as captured, real_pipeline() as pipeline:
+            yield pipeline
+        batches.append([query["sql"].split(" times: ", 1)[-1].split()[0] for query in captured.captured_queries])
+
+    monkeypatch.setattr(connection.connection, "pipeline", noted_pipeline)
+    article = Article.objects.get(slug="refund-policy")
+    korean = ArticleTranslation.objects.get(article=article, language="ko")
+    ArticleTranslation.objects.filter(pk=korean.pk).update(body=korean.body + " 환불 영수증은 메일로 보내 드려요.")
+    search.request_index(article.pk)
+    assert batches == [["SELECT", "SELECT", "SELECT", "DELETE", "INSERT"]]
+    assert [hit.article.slug for hit in search.search("영수증", "ko")] == ["refund-policy"]
+
+
+def test_a_new_article_with_a_thousand_terms_is_indexed_by_its_save(corpus):
+    """More rows than COPY_FROM_ROWS: inside a save's pipeline they are inserted, not copied."""
+    refund = Article.objects.get(slug="refund-policy")
+    korean = ArticleTranslation.objects.get(article=refund, language="ko")
+    korean.body = " ".join(f"단어{number}" for number in range(1200))
+    korean.save()
+    terms = set(SearchTerm.objects.filter(article=refund, language="ko").values_list("term", flat=True))
+    assert len(terms) > index_module.COPY_FROM_ROWS
+    assert [hit.article.slug for hit in search.search("단어1199", "ko")] == ["refund-policy"]
