@@ -113,13 +113,20 @@ def test_overlong_subject_name_filename_and_type_are_cut_to_what_the_console_sho
     ticket = Ticket.objects.get()
     assert (ticket.subject, ticket.requester_name) == ("환" * 200, "홍" * 100)
     attachment = Attachment.objects.get()
-    # ingest cuts the name to 255 characters before the model's safe_filename sees it.
     assert (attachment.filename, attachment.content_type, attachment.size) == (
-        safe_filename(long_name[:255]),
+        safe_filename(long_name),
         content_type[:100],
         9,
     )
     assert attachment.file.read() == b"\x89PNG data"
+
+
+def test_a_300_character_file_name_keeps_its_extension(tmp_path):
+    long_name = "견적서" * 99 + "abc.pdf"  # 304 characters
+    ingest(tmp_path, raw_mail(files=((long_name, "application/pdf", b"%PDF-1.4 data"),)))
+    attachment = Attachment.objects.get()
+    assert len(attachment.filename) <= 255
+    assert attachment.filename.startswith("견적서견적서") and attachment.filename.endswith(".pdf")
 
 
 @pytest.fixture

@@ -81,8 +81,9 @@ def _store_attachments(message: Message, parsed: ParsedEmail, files: FilesWritte
         if len(item.data) > MAX_EMAIL_ATTACHMENT_BYTES:
             skipped.append(item.filename)
             continue
+        # The name as the sender gave it: Attachment.save() makes it safe and short, keeping its extension.
         attachment = Attachment(
-            message=message, filename=item.filename[:255], content_type=item.content_type[:100], size=len(item.data)
+            message=message, filename=item.filename, content_type=item.content_type[:100], size=len(item.data)
         )
         files.save(attachment.file, item.filename, ContentFile(item.data))
         attachment.save()
