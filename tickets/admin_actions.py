@@ -1,6 +1,7 @@
 """The ticket list's bulk actions: assign to an agent, change status or priority, merge
 duplicates, export to CSV. Each one acts through the same calls as the ticket page (tickets.actions,
-tickets.merging), so a status set here asks for a rating and a priority set here moves the SLA."""
+Ticket's own methods, tickets.merging), so a status set here asks for a rating and a priority set
+here moves the SLA."""
 
 from __future__ import annotations
 
@@ -108,10 +109,7 @@ def change_priority(modeladmin, request, queryset):
         changed = 0
         with transaction.atomic():
             for ticket in queryset.exclude(priority=priority):
-                ticket.priority = priority
-                ticket.set_due_times()  # the service level follows the priority, as on the ticket page
-                ticket.save(update_fields=["priority", "first_response_due", "resolution_due", "updated_at"])
-                changed += 1
+                changed += ticket.change_priority(priority)
         modeladmin.message_user(
             request,
             ngettext(

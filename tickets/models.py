@@ -179,6 +179,16 @@ class Ticket(models.Model):
         self.first_response_due = add_business_hours(start, first)
         self.resolution_due = add_business_hours(start, resolution)
 
+    def change_priority(self, priority: str) -> bool:
+        """A new priority with the service level it promises: the due times are counted again from
+        the ticket's opening. False when the ticket already had that priority."""
+        if priority == self.priority:
+            return False
+        self.priority = priority
+        self.set_due_times()
+        self.save(update_fields=["priority", "first_response_due", "resolution_due", "updated_at"])
+        return True
+
     @property
     def is_overdue(self) -> bool:
         if self.status in (self.Status.SOLVED, self.Status.CLOSED):
