@@ -499,6 +499,10 @@ CHAT_MESSAGES_PER_MINUTE = envint("CHAT_MESSAGES_PER_MINUTE", 30)  # per connect
 CHAT_DEFAULT_CAPACITY = envint("CHAT_DEFAULT_CAPACITY", 3)  # chats an agent takes at once, until they change it
 CHAT_FIRST_RESPONSE_MINUTES = envint("CHAT_FIRST_RESPONSE_MINUTES", 1)  # SLA of a chat ticket's first answer
 CHAT_MINUTES_PER_CHAT = envint("CHAT_MINUTES_PER_CHAT", 4)  # for the expected wait shown to customers
+# Posts of files a chat customer may make per hour, per IP address and per the chat's e-mail address
+# (helpcenter.ratelimit, counted apart from the forms): enough for a conversation about a receipt or
+# a screen, not for filling the disk.
+CHAT_FILES_PER_HOUR = envint("CHAT_FILES_PER_HOUR", 10)
 
 # History of changes (django-simple-history). Reverting from the history page would write a ticket
 # or claim back without its rules (a claim's transitions, a ticket's mail): the page is read-only.
