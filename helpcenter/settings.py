@@ -467,6 +467,10 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL") or "help@example.com"
 # day, as the contact page promises, and resolved within three.
 TICKETS_SLA_HOURS = {"urgent": (1, 9), "high": (4, 18), "normal": (9, 27), "low": (18, 45)}
 TICKETS_AUTOCLOSE_DAYS = envint("TICKETS_AUTOCLOSE_DAYS", 7)
+# Bulk actions over "select all" (helpcenter/admin_actions.py): a merge is one customer's duplicates,
+# an export a few seconds of work; a larger selection is refused with a message to narrow it.
+TICKETS_MERGE_LIMIT = envint("TICKETS_MERGE_LIMIT", 20)
+HELPCENTER_CSV_EXPORT_ROWS = envint("HELPCENTER_CSV_EXPORT_ROWS", 10_000)
 # Automatic acknowledgements to one address per hour (mail-loop safety, RFC 3834).
 TICKETS_ACKS_PER_ADDRESS = envint("TICKETS_ACKS_PER_ADDRESS", 3)
 MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)

@@ -6,12 +6,13 @@ here moves the SLA."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed
+from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed, selection_exceeds, shown_number
 from helpcenter.history import record_update
 from helpcenter.roles import people_with
 from tickets import actions, merging
@@ -133,6 +134,18 @@ def change_priority(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Merge duplicate tickets…"), permissions=["change"])
 def merge_tickets(modeladmin, request, queryset):
+    limit = settings.TICKETS_MERGE_LIMIT
+    if selection_exceeds(queryset, limit):
+        modeladmin.message_user(
+            request,
+            _(
+                "At most %(limit)s tickets can be merged at once. Select only one customer's duplicates "
+                "(search for their e-mail address to find them)."
+            )
+            % {"limit": shown_number(limit)},
+            messages.ERROR,
+        )
+        return None
     selected = list(queryset)
     try:
         merging.check_mergeable(selected[0], selected[1:])
