@@ -61,13 +61,15 @@ def ask_for_selection(
     return TemplateResponse(request, "admin/bulk_action_form.html", context)
 
 
-def selection_exceeds(queryset: QuerySet, limit: int) -> bool:
-    """Whether more than `limit` rows are selected; counts at most limit + 1 of them."""
-    return queryset.order_by()[: limit + 1].count() > limit
-
-
-def shown_number(number: int) -> str:
-    return number_format(number, force_grouping=True)
+def refused_over_limit(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, limit: int, message: str
+) -> bool:
+    """Whether more than `limit` rows are selected (counting at most limit + 1 of them); if so the
+    agent is shown `message`, which names the limit as %(limit)s and says how to narrow the list."""
+    if queryset.order_by()[: limit + 1].count() <= limit:
+        return False
+    modeladmin.message_user(request, message % {"limit": number_format(limit, force_grouping=True)}, messages.ERROR)
+    return True
 
 
 def is_confirmed(request: HttpRequest) -> bool:
@@ -94,17 +96,11 @@ def csv_of_list(
 ) -> HttpResponse | None:
     """The selected rows with the list's own columns and headings, as UTF-8 with a BOM; at most
     HELPCENTER_CSV_EXPORT_ROWS of them (a larger selection is refused with a message)."""
-    limit = settings.HELPCENTER_CSV_EXPORT_ROWS
-    if selection_exceeds(queryset, limit):
-        modeladmin.message_user(
-            request,
-            _(
-                "A CSV export holds at most %(limit)s rows, and more are selected. Narrow the list with a "
-                "filter or a search (a status, a date range) and export each part."
-            )
-            % {"limit": shown_number(limit)},
-            messages.ERROR,
-        )
+    too_many = _(
+        "A CSV export holds at most %(limit)s rows, and more are selected. Narrow the list with a "
+        "filter or a search (a status, a date range) and export each part."
+    )
+    if refused_over_limit(modeladmin, request, queryset, settings.HELPCENTER_CSV_EXPORT_ROWS, too_many):
         return None
     names = [name for name in modeladmin.get_list_display(request) if name != "action_checkbox"]
     buffer = io.StringIO()

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed, selection_exceeds, shown_number
+from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed, refused_over_limit
 from helpcenter.history import record_update
 from helpcenter.roles import people_with
 from tickets import actions, merging
@@ -134,17 +134,11 @@ def change_priority(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Merge duplicate tickets…"), permissions=["change"])
 def merge_tickets(modeladmin, request, queryset):
-    limit = settings.TICKETS_MERGE_LIMIT
-    if selection_exceeds(queryset, limit):
-        modeladmin.message_user(
-            request,
-            _(
-                "At most %(limit)s tickets can be merged at once. Select only one customer's duplicates "
-                "(search for their e-mail address to find them)."
-            )
-            % {"limit": shown_number(limit)},
-            messages.ERROR,
-        )
+    too_many = _(
+        "At most %(limit)s tickets can be merged at once. Select only one customer's duplicates "
+        "(search for their e-mail address to find them)."
+    )
+    if refused_over_limit(modeladmin, request, queryset, settings.TICKETS_MERGE_LIMIT, too_many):
         return None
     selected = list(queryset)
     try:
