@@ -20,7 +20,7 @@ from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
 from helpcenter.filestore import StorageUnavailable
 from helpcenter.forms import MultipleFileField
-from helpcenter.history import ReadableHistoryAdmin, record_update
+from helpcenter.history import ReadableHistoryAdmin, update_recorded
 from tickets import actions, admin_actions, search
 from tickets.models import (
     Attachment,
@@ -365,9 +365,7 @@ class TicketAdmin(ReadableHistoryAdmin):
 
     @admin.action(description=_("Assign to me"))
     def assign_to_me(self, request, queryset):
-        pks = list(queryset.values_list("pk", flat=True))
-        updated = Ticket.objects.filter(pk__in=pks).update(assignee=request.user)
-        record_update(Ticket, pks, request.user)
+        updated = update_recorded(queryset, request.user, assignee=request.user)
         self.message_user(request, _("%(count)d tickets assigned to you.") % {"count": updated})
 
     @admin.action(description=_("Mark solved (asks for a rating)"))

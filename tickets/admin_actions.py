@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed, refused_over_limit
-from helpcenter.history import record_update
+from helpcenter.history import update_recorded
 from helpcenter.roles import people_with
 from tickets import actions, merging
 from tickets.models import Ticket
@@ -54,14 +54,11 @@ def assign_to_agent(modeladmin, request, queryset):
     form = AssignForm(request.POST if is_confirmed(request) else None)
     if form.is_bound and form.is_valid():
         assignee = form.cleaned_data["assignee"]
-        pks = list(queryset.exclude(assignee=assignee).values_list("pk", flat=True))
-        with transaction.atomic():
-            Ticket.objects.filter(pk__in=pks).update(assignee=assignee)
-            record_update(Ticket, pks, request.user)
+        count = update_recorded(queryset.exclude(assignee=assignee), request.user, assignee=assignee)
         modeladmin.message_user(
             request,
-            ngettext("%(count)d ticket assigned to %(name)s.", "%(count)d tickets assigned to %(name)s.", len(pks))
-            % {"count": len(pks), "name": assignee.get_username()},
+            ngettext("%(count)d ticket assigned to %(name)s.", "%(count)d tickets assigned to %(name)s.", count)
+            % {"count": count, "name": assignee.get_username()},
         )
         return None
     return ask_for_selection(
