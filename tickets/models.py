@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models, transaction
@@ -196,6 +197,14 @@ class Ticket(models.Model):
         self.set_due_times()
         self.save(update_fields=["priority", "first_response_due", "resolution_due", "updated_at"])
         return True
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The due time the agent works against now: the first response's until someone has
+        answered, then the resolution's; none once the ticket is solved or closed."""
+        if self.status in (self.Status.SOLVED, self.Status.CLOSED):
+            return None
+        return self.resolution_due if self.first_responded_at else self.first_response_due
 
     @property
     def is_overdue(self) -> bool:

@@ -45,3 +45,12 @@ def test_a_new_priority_counts_the_due_times_again_from_the_opening():
         datetime(2026, 12, 2, 17, 39, tzinfo=SEOUL),
     )
     assert ticket.change_priority("urgent") is False  # nothing to move
+
+
+def test_the_due_time_worked_against_is_the_first_responses_until_answered_then_the_resolutions():
+    ticket = filed(datetime(2026, 12, 1, 10, 0, tzinfo=SEOUL))
+    assert ticket.next_due == ticket.first_response_due == datetime(2026, 12, 2, 10, 0, tzinfo=SEOUL)
+    ticket.first_responded_at = datetime(2026, 12, 1, 11, 0, tzinfo=SEOUL)
+    assert ticket.next_due == ticket.resolution_due == datetime(2026, 12, 4, 10, 0, tzinfo=SEOUL)
+    ticket.status = Ticket.Status.SOLVED
+    assert ticket.next_due is None
