@@ -72,6 +72,17 @@ def refused_over_limit(
     return True
 
 
+def refused_as_too_many_to_change(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> bool:
+    """For the actions that change the selected rows one by one (a status, with its e-mail; an
+    assignment, with its history row): whether more than HELPCENTER_BULK_CHANGE_ROWS are selected,
+    and if so the agent is told how to narrow the list."""
+    too_many = _(
+        "A bulk change takes at most %(limit)s rows at a time, and more are selected. Narrow the list "
+        "with a filter or a search and apply the change to each part."
+    )
+    return refused_over_limit(modeladmin, request, queryset, settings.HELPCENTER_BULK_CHANGE_ROWS, too_many)
+
+
 def is_confirmed(request: HttpRequest) -> bool:
     return request.POST.get("apply") == "yes"
 

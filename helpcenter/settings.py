@@ -471,6 +471,7 @@ TICKETS_AUTOCLOSE_DAYS = envint("TICKETS_AUTOCLOSE_DAYS", 7)
 # an export a few seconds of work; a larger selection is refused with a message to narrow it.
 TICKETS_MERGE_LIMIT = envint("TICKETS_MERGE_LIMIT", 20)
 HELPCENTER_CSV_EXPORT_ROWS = envint("HELPCENTER_CSV_EXPORT_ROWS", 10_000)
+HELPCENTER_BULK_CHANGE_ROWS = envint("HELPCENTER_BULK_CHANGE_ROWS", 1000)  # status, priority, assignment, new links
 # Automatic acknowledgements to one address per hour (mail-loop safety, RFC 3834).
 TICKETS_ACKS_PER_ADDRESS = envint("TICKETS_ACKS_PER_ADDRESS", 3)
 MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)

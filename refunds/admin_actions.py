@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed
+from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed, refused_as_too_many_to_change
 from helpcenter.history import update_recorded
 from refunds.models import RefundClaim
 
@@ -31,6 +31,8 @@ class AssignClaimsForm(forms.Form):
 
 @admin.action(description=gettext_lazy("Assign to…"), permissions=["change"])
 def assign_claims(modeladmin, request, queryset):
+    if refused_as_too_many_to_change(modeladmin, request, queryset):
+        return None
     claims = list(queryset)
     people = assignable_to_all(claims)
     if not people.exists():

@@ -12,7 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed, refused_over_limit
+from helpcenter.admin_actions import (
+    ask_for_selection,
+    csv_of_list,
+    is_confirmed,
+    refused_as_too_many_to_change,
+    refused_over_limit,
+)
 from helpcenter.history import update_recorded
 from helpcenter.roles import people_with
 from tickets import actions, merging
@@ -51,6 +57,8 @@ class MergeForm(forms.Form):
 
 @admin.action(description=gettext_lazy("Assign to an agent…"), permissions=["assign_others"])
 def assign_to_agent(modeladmin, request, queryset):
+    if refused_as_too_many_to_change(modeladmin, request, queryset):
+        return None
     form = AssignForm(request.POST if is_confirmed(request) else None)
     if form.is_bound and form.is_valid():
         assignee = form.cleaned_data["assignee"]
@@ -74,6 +82,8 @@ def assign_to_agent(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Change status…"), permissions=["change"])
 def change_status(modeladmin, request, queryset):
+    if refused_as_too_many_to_change(modeladmin, request, queryset):
+        return None
     form = StatusForm(request.POST if is_confirmed(request) else None)
     if form.is_bound and form.is_valid():
         status = form.cleaned_data["status"]
@@ -101,6 +111,8 @@ def change_status(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Change priority…"), permissions=["change"])
 def change_priority(modeladmin, request, queryset):
+    if refused_as_too_many_to_change(modeladmin, request, queryset):
+        return None
     form = PriorityForm(request.POST if is_confirmed(request) else None)
     if form.is_bound and form.is_valid():
         priority = form.cleaned_data["priority"]

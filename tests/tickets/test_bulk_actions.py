@@ -165,3 +165,42 @@ def test_a_merge_of_more_tickets_than_the_limit_is_refused_and_nothing_moves(age
     ]
     assert list(Ticket.objects.filter(merged_into__isnull=False)) == []
     assert list(Ticket.objects.order_by("pk").values_list("status", flat=True)) == ["new", "new", "new"]
+
+
+BULK_CHANGE_REFUSED = (
+    "일괄 변경은 한 번에 최대 2건까지 할 수 있는데, 그보다 많이 선택되었어요. 필터나 검색으로 목록을 좁혀 나눠서 "
+    "적용해 주세요."
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "answer"),
+    [
+        ("change_status", {"apply": "yes", "status": "solved"}),
+        ("change_priority", {"apply": "yes", "priority": "urgent"}),
+        ("assign_to_agent", {"apply": "yes"}),
+        ("assign_to_me", {}),
+        ("mark_solved", {}),
+        ("issue_new_link", {}),
+    ],
+)
+def test_a_bulk_change_of_more_rows_than_the_limit_changes_nothing_and_says_why(
+    supervisor, agent_member, settings, action, answer
+):
+    settings.HELPCENTER_BULK_CHANGE_ROWS = 2
+    for number in range(3):
+        make(f"결제 문의 {number}")
+    if action == "assign_to_agent":
+        answer = {**answer, "assignee": agent_member.pk}
+    response = run_on_all(logged_in(supervisor), action, **answer)
+    assert response.status_code == 302
+    assert shown_messages(response) == [BULK_CHANGE_REFUSED]
+    assert set(Ticket.objects.values_list("status", "priority", "assignee")) == {("new", "normal", None)}
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_a_bulk_change_up_to_the_limit_is_made(agent_member, settings):
+    settings.HELPCENTER_BULK_CHANGE_ROWS = 2
+    make(), make("환불 문의")
+    response = run_on_all(logged_in(agent_member), "change_priority", apply="yes", priority="urgent")
+    assert shown_messages(response) == ["문의 2건의 우선순위를 ‘긴급’(으)로 바꿨습니다."]
