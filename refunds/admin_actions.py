@@ -10,15 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed, refused_as_too_many_to_change
 from helpcenter.history import update_recorded
 from refunds.models import RefundClaim
-
-
-def assignable_to_all(claims: list[RefundClaim]):
-    """The people who may take the next step on every one of these claims (see possible_assignees)."""
-    people = None
-    for claim in claims:
-        eligible = claim.possible_assignees()
-        people = eligible if people is None else people.filter(pk__in=eligible.values("pk"))
-    return people
+from refunds.transitions import assignable_to_all
 
 
 class AssignClaimsForm(forms.Form):

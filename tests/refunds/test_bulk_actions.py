@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from refunds.models import RefundClaim
+from refunds.models import RefundClaim, new_reference
 from tests.refunds.conftest import make_claim
 from tests.tickets.test_bulk_actions import offered
 
@@ -85,3 +86,16 @@ def test_assigning_more_claims_than_the_limit_changes_nothing_and_says_why(revie
         "나눠서 적용해 주세요."
     ]
     assert list(RefundClaim.objects.values_list("assignee", flat=True)) == [None, None]
+
+
+def test_a_thousand_claims_at_the_same_step_are_offered_to_the_same_people(reviewer, second_reviewer, agent):
+    filed = make_claim()
+    copied = {f.attname: getattr(filed, f.attname) for f in RefundClaim._meta.concrete_fields if not f.primary_key}
+    RefundClaim.objects.bulk_create(
+        RefundClaim(**{**copied, "reference": new_reference(), "amount": Decimal(20000 + number)})
+        for number in range(999)
+    )
+    data = {"action": "assign_claims", "select_across": "1", "_selected_action": [filed.pk]}
+    page = logged_in(agent).post(LIST, data)
+    assert page.status_code == 200
+    assert offered(page.content.decode(), "assignee") == ["reviewer", "reviewer2"]
