@@ -470,7 +470,7 @@ TICKETS_AUTOCLOSE_DAYS = envint("TICKETS_AUTOCLOSE_DAYS", 7)
 # Bulk actions over "select all" (helpcenter/admin_actions.py): a merge is one customer's duplicates,
 # an export a few seconds of work; a larger selection is refused with a message to narrow it.
 TICKETS_MERGE_LIMIT = envint("TICKETS_MERGE_LIMIT", 20)
-HELPCENTER_CSV_EXPORT_ROWS = envint("HELPCENTER_CSV_EXPORT_ROWS", 10_000)
+HELPCENTER_CSV_EXPORT_ROWS = envint("HELPCENTER_CSV_EXPORT_ROWS", 5000)
 HELPCENTER_BULK_CHANGE_ROWS = envint("HELPCENTER_BULK_CHANGE_ROWS", 1000)  # status, priority, assignment, new links
 # Automatic acknowledgements to one address per hour (mail-loop safety, RFC 3834).
 TICKETS_ACKS_PER_ADDRESS = envint("TICKETS_ACKS_PER_ADDRESS", 3)
