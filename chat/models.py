@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helpcenter import roles
 from helpcenter.filestore import FilesWritten
-from helpcenter.history import record_update
+from helpcenter.history import update_recorded
 from tickets.actions import attach
 from tickets.models import Attachment, Message, Ticket
 
@@ -315,8 +315,7 @@ class Chat(models.Model):
                     raise ChatRefused("taken", str(_("Another agent has taken this chat.")))
                 return
             self.refresh_from_db()
-            Ticket.objects.filter(pk=self.ticket_id).update(assignee=agent, status=Ticket.Status.OPEN)
-            record_update(Ticket, [self.ticket_id], agent)
+            update_recorded(Ticket.objects.filter(pk=self.ticket_id), agent, assignee=agent, status=Ticket.Status.OPEN)
 
     def transfer(self, by: AbstractBaseUser, to: AbstractBaseUser) -> None:
         if not self.agent_may_write(by):
@@ -325,8 +324,7 @@ class Chat(models.Model):
             raise ChatRefused("bad_agent", str(_("Chats can only go to an agent or a supervisor.")))
         self.agent = to
         self.save(update_fields=["agent"])
-        Ticket.objects.filter(pk=self.ticket_id).update(assignee=to)
-        record_update(Ticket, [self.ticket_id], by)
+        update_recorded(Ticket.objects.filter(pk=self.ticket_id), by, assignee=to)
 
     def end(self, *, agent: AbstractBaseUser | None = None) -> tuple[bool, list[Chat]]:
         """End the conversation (either side): whether it ended now (False when it already had),

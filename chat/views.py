@@ -147,12 +147,28 @@ def forget(request: HttpRequest) -> JsonResponse:
     return response
 
 
+def _customer_may_send_files(request: HttpRequest, chat: Chat) -> bool:
+    # Counted like the other uploads (contact form, refund evidence), on a count of its own.
+    limit = settings.CHAT_FILES_PER_HOUR
+    return ratelimit.allow(
+        request, address=chat.ticket.requester_email, kind="chat-files", per_ip=limit, per_address=limit
+    )
+
+
 def post_files(request: HttpRequest, chat: Chat, agent: AbstractBaseUser | None = None) -> JsonResponse:
     """Files in a chat, from its customer (agent=None) or an agent: stored as the chat ticket's
     message, then announced on the sockets like any message. 201 with the message, 200 for a resend."""
     form = ChatFilesForm(request.POST, request.FILES)
     if not form.is_valid():
         return _errors(form)
+    if agent is None and not _customer_may_send_files(request, chat):
+        return JsonResponse(
+            {
+                "code": "too_many_files",
+                "error": _("You have sent several files in the last hour. Please wait a little before sending more."),
+            },
+            status=429,
+        )
     try:
         stored = chat.post(
             client_id=form.cleaned_data["id"],

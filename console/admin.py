@@ -125,9 +125,7 @@ class ConsoleTicketAdmin(PlainActionCheckbox, TicketAdmin):
 
     @admin.display(description=gettext_lazy("SLA due"))
     def sla_due(self, obj: Ticket) -> str:
-        if obj.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED):
-            return "—"
-        due = obj.resolution_due if obj.first_responded_at else obj.first_response_due
+        due = obj.next_due
         if due is None:
             return "—"
         exact = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")

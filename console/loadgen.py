@@ -24,7 +24,7 @@ from console import bulk, loadtext
 from console.loadtext import NAMES, PROBLEMS
 from faq import search as faq_search
 from faq.models import Article, ArticleTranslation, Category
-from helpcenter import roles
+from helpcenter import pagecache, roles
 from refunds.models import ClaimEvent, RefundClaim
 from refunds.transitions import Status as ClaimStatus
 from tickets import search as ticket_search
@@ -335,4 +335,7 @@ def generate(size: Sizes, seed: int, report) -> dict[str, int]:
     started = time.perf_counter()
     counts["faq articles indexed"] = faq_search.rebuild_index()  # every article, the generated ones too
     report("faq_searchterm (rebuild_index): articles", counts["faq articles indexed"], time.perf_counter() - started)
+    # The articles went in by COPY, past the ORM and its signals: the cached public pages must
+    # not go on showing the help center without them.
+    pagecache.advance_generation()
     return counts

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from faq.markdown import render_markdown, summarise
 from helpcenter.batching import BatchedCounter
+from helpcenter.bulkwrites import AnnouncingQuerySet
 from helpcenter.languages import current_language, pick_language
 
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -29,6 +30,9 @@ class Category(models.Model):
     description_ko = models.CharField(_("description (Korean)"), max_length=255, blank=True)
     description_en = models.CharField(_("description (English)"), max_length=255, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Lower comes first."))
+
+    # Bulk writes too make the cached pages stale (faq/signals.py).
+    objects = AnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -53,6 +57,8 @@ class Category(models.Model):
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=50, unique=True)
 
+    objects = AnnouncingQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("tag")
@@ -62,9 +68,18 @@ class Tag(models.Model):
         return self.name
 
 
-class ArticleQuerySet(models.QuerySet):
+# Written on every view and vote: they change only the order of "popular" lists, which the cached
+# pages may show for their lifetime (helpcenter/pagecache.py), and a write of them alone is not
+# announced, so that counting a view costs no page its cache.
+COUNTERS = frozenset({"view_count", "helpful_yes", "helpful_no"})
+
+
+class ArticleQuerySet(AnnouncingQuerySet):
     def published(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED)
+
+    def announces(self, fields: frozenset[str]) -> bool:
+        return not fields <= COUNTERS
 
 
 class Article(models.Model):
@@ -155,6 +170,22 @@ def _write_view_counts(counts: Counter) -> None:
 VIEW_COUNTS = BatchedCounter(_write_view_counts)
 
 
+class TranslationQuerySet(AnnouncingQuerySet):
+    def update(self, **kwargs) -> int:
+        if "body" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.order_by().values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            # Pages show body_html, which save() renders from the body: a bulk write of the body
+            # renders it too (through the base manager, whose writes announce nothing more).
+            plain = ArticleTranslation._base_manager
+            for start in range(0, len(pks), 500):
+                for pk, body in plain.filter(pk__in=pks[start : start + 500]).values_list("pk", "body"):
+                    plain.filter(pk=pk).update(body_html=render_markdown(body))
+        return updated
+
+
 class ArticleTranslation(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=5, choices=LANGUAGE_CHOICES)
@@ -169,6 +200,7 @@ class ArticleTranslation(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = TranslationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["body_html", "updated_at"])
 
     class Meta:
@@ -255,6 +287,8 @@ class Synonym(models.Model):
         help_text=_("How customers write it, so the next editor knows why this synonym is here."),
     )
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.AGENT, editable=False)
+
+    objects = AnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["term"]
@@ -368,6 +402,8 @@ class ContactChannel(models.Model):
     hours_en = models.CharField(_("opening hours (English)"), max_length=200, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("shown"), default=True)
+
+    objects = AnnouncingQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

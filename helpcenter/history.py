@@ -3,7 +3,8 @@
 Each model that keeps a history declares `history = HistoricalRecords(...)`; its admin inherits
 ReadableHistoryAdmin so the object's "history" page reads like the form: field labels, the choice
 labels ("신규 → 해결됨", not "new → solved"), names instead of ids, local times. Code that writes
-with a guarded or bulk UPDATE (which sends no save signal) calls record_update() itself.
+with a guarded UPDATE (which sends no save signal) calls record_update() itself; a plain bulk
+change of some rows is update_recorded(), which does both.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpResponseNotAllowed
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -28,6 +29,17 @@ def record_update(model: type[models.Model], pks: Iterable[int], by=None, reason
     rows = list(model._default_manager.filter(pk__in=list(pks)))
     if rows:
         model.history.bulk_history_create(rows, update=True, default_user=by, default_change_reason=reason)
+
+
+def update_recorded(queryset: models.QuerySet, by, **values) -> int:
+    """Write `values` into these rows with one UPDATE and record each row's change, by `by`, as a
+    save would have; returns how many rows changed."""
+    model = queryset.model
+    with transaction.atomic():
+        pks = list(queryset.values_list("pk", flat=True))
+        model._default_manager.filter(pk__in=pks).update(**values)
+        record_update(model, pks, by)
+    return len(pks)
 
 
 def delta(newer, older, exclude: Iterable[str] = ()) -> ModelDelta:

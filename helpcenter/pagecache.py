@@ -6,7 +6,8 @@ message waiting in the messages cookie. Everyone else gets the page rendered for
 
 Invalidation is by generation rather than by deleting keys: every cached page's key holds the
 content generation (ContentGeneration in the database), and the apps' signals move it on whenever
-an article, category, synonym or contact channel is saved or deleted. Each request reads that one
+an article, category, synonym or contact channel is saved, deleted or written in bulk
+(helpcenter/bulkwrites.py). Each request reads that one
 number (a primary-key lookup), so an edit shows on the very next request in every server process,
 whatever cache backend holds the pages; the old entries are never read again and expire.
 

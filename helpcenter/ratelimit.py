@@ -1,4 +1,4 @@
-"""How many public form submissions one client may make per hour: one call, `allow()`, for every form.
+"""How many public form submissions (and chat files) one client may make per hour: one call, `allow()`, for every form.
 
 The counters live in the database (helpcenter.models.RateCounter), shared by every server process
 whatever the cache, so the limit is the same with one worker or many. Each count is one statement
@@ -45,12 +45,25 @@ def _count(counter: str, hour: int) -> int:
     return hits
 
 
-def allow(request: HttpRequest, address: str | None = None) -> bool:
+def allow(
+    request: HttpRequest,
+    address: str | None = None,
+    *,
+    kind: str = "",
+    per_ip: int | None = None,
+    per_address: int | None = None,
+) -> bool:
     """Count one submission from this client (its IP address, and the e-mail address it gives, if any)
     and say whether it is within the hourly limits. Refused attempts count too: hammering a form
-    does not earn a retry sooner. Limits: HELPCENTER_RATE_PER_IP and HELPCENTER_RATE_PER_ADDRESS."""
+    does not earn a retry sooner. Limits: HELPCENTER_RATE_PER_IP and HELPCENTER_RATE_PER_ADDRESS.
+
+    Something counted apart from the form submissions (files sent in a chat) names its `kind` and
+    its own limits: a customer who sends many files still gets to use the forms, and the reverse."""
     hour = int(timezone.now().timestamp() // 3600)  # clock hours: one row per client and hour
-    allowed = _count(_counter("ip", client_ip(request)), hour) <= settings.HELPCENTER_RATE_PER_IP
+    prefix = f"{kind}-" if kind else ""  # the forms' counters keep the names they always had
+    per_ip = settings.HELPCENTER_RATE_PER_IP if per_ip is None else per_ip
+    per_address = settings.HELPCENTER_RATE_PER_ADDRESS if per_address is None else per_address
+    allowed = _count(_counter(f"{prefix}ip", client_ip(request)), hour) <= per_ip
     if address:
-        allowed = _count(_counter("address", address), hour) <= settings.HELPCENTER_RATE_PER_ADDRESS and allowed
+        allowed = _count(_counter(f"{prefix}address", address), hour) <= per_address and allowed
     return allowed

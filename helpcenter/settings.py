@@ -467,6 +467,11 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL") or "help@example.com"
 # day, as the contact page promises, and resolved within three.
 TICKETS_SLA_HOURS = {"urgent": (1, 9), "high": (4, 18), "normal": (9, 27), "low": (18, 45)}
 TICKETS_AUTOCLOSE_DAYS = envint("TICKETS_AUTOCLOSE_DAYS", 7)
+# Bulk actions over "select all" (helpcenter/admin_actions.py): a merge is one customer's duplicates,
+# an export a few seconds of work; a larger selection is refused with a message to narrow it.
+TICKETS_MERGE_LIMIT = envint("TICKETS_MERGE_LIMIT", 20)
+HELPCENTER_CSV_EXPORT_ROWS = envint("HELPCENTER_CSV_EXPORT_ROWS", 5000)
+HELPCENTER_BULK_CHANGE_ROWS = envint("HELPCENTER_BULK_CHANGE_ROWS", 1000)  # status, priority, assignment, new links
 # Automatic acknowledgements to one address per hour (mail-loop safety, RFC 3834).
 TICKETS_ACKS_PER_ADDRESS = envint("TICKETS_ACKS_PER_ADDRESS", 3)
 MAIL_MAX_ATTEMPTS = envint("MAIL_MAX_ATTEMPTS", 8)
@@ -499,6 +504,10 @@ CHAT_MESSAGES_PER_MINUTE = envint("CHAT_MESSAGES_PER_MINUTE", 30)  # per connect
 CHAT_DEFAULT_CAPACITY = envint("CHAT_DEFAULT_CAPACITY", 3)  # chats an agent takes at once, until they change it
 CHAT_FIRST_RESPONSE_MINUTES = envint("CHAT_FIRST_RESPONSE_MINUTES", 1)  # SLA of a chat ticket's first answer
 CHAT_MINUTES_PER_CHAT = envint("CHAT_MINUTES_PER_CHAT", 4)  # for the expected wait shown to customers
+# Posts of files a chat customer may make per hour, per IP address and per the chat's e-mail address
+# (helpcenter.ratelimit, counted apart from the forms): enough for a conversation about a receipt or
+# a screen, not for filling the disk.
+CHAT_FILES_PER_HOUR = envint("CHAT_FILES_PER_HOUR", 10)
 
 # History of changes (django-simple-history). Reverting from the history page would write a ticket
 # or claim back without its rules (a claim's transitions, a ticket's mail): the page is read-only.

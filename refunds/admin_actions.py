@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed
-from helpcenter.history import record_update
+from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed, refused_as_too_many_to_change
+from helpcenter.history import update_recorded
 from refunds.models import RefundClaim
-
-
-def assignable_to_all(claims: list[RefundClaim]):
-    """The people who may take the next step on every one of these claims (see possible_assignees)."""
-    people = None
-    for claim in claims:
-        eligible = claim.possible_assignees()
-        people = eligible if people is None else people.filter(pk__in=eligible.values("pk"))
-    return people
+from refunds.transitions import assignable_to_all
 
 
 class AssignClaimsForm(forms.Form):
@@ -32,6 +23,8 @@ class AssignClaimsForm(forms.Form):
 
 @admin.action(description=gettext_lazy("Assign to…"), permissions=["change"])
 def assign_claims(modeladmin, request, queryset):
+    if refused_as_too_many_to_change(modeladmin, request, queryset):
+        return None
     claims = list(queryset)
     people = assignable_to_all(claims)
     if not people.exists():
@@ -44,14 +37,12 @@ def assign_claims(modeladmin, request, queryset):
     form = AssignClaimsForm(request.POST if is_confirmed(request) else None, people=people)
     if form.is_bound and form.is_valid():
         assignee = form.cleaned_data["assignee"]
-        pks = [claim.pk for claim in claims if claim.assignee_id != assignee.pk]
-        with transaction.atomic():
-            RefundClaim.objects.filter(pk__in=pks).update(assignee=assignee)
-            record_update(RefundClaim, pks, request.user)
+        others = [claim.pk for claim in claims if claim.assignee_id != assignee.pk]
+        count = update_recorded(RefundClaim.objects.filter(pk__in=others), request.user, assignee=assignee)
         modeladmin.message_user(
             request,
-            ngettext("%(count)d claim assigned to %(name)s.", "%(count)d claims assigned to %(name)s.", len(pks))
-            % {"count": len(pks), "name": assignee.get_username()},
+            ngettext("%(count)d claim assigned to %(name)s.", "%(count)d claims assigned to %(name)s.", count)
+            % {"count": count, "name": assignee.get_username()},
         )
         return None
     return ask_for_selection(

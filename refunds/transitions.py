@@ -234,18 +234,40 @@ def refusals(claim, user) -> list[str]:
     return reasons
 
 
-def possible_assignees(claim) -> models.QuerySet:
-    """Active staff in the group of a step the claim can take next, less whoever that step
-    excludes: reviewers while it is reviewed (not the one who denied, on appeal), Finance once it
-    is approved (not the approver); nobody once it is decided for good."""
-    who = Q(pk__in=[])
+def _next_steps(claim) -> tuple[tuple[str, int | None], ...]:
+    """(group, excluded person) of each step the claim can take next: all that decides who may be
+    assigned to it."""
+    steps = []
     for action in CONSOLE_ACTIONS:
         row = TRANSITIONS[action]
         if not row.starts_from(claim.status) or (row.refused_when and row.refused_when(claim)):
             continue
-        members = Q(groups__name=row.group)
-        excluded = row.excluded_actor(claim) if row.excluded_actor else None
+        steps.append((row.group, row.excluded_actor(claim) if row.excluded_actor else None))
+    return tuple(steps)
+
+
+def _staff_for(steps: tuple[tuple[str, int | None], ...]) -> models.QuerySet:
+    who = Q(pk__in=[])
+    for group, excluded in steps:
+        members = Q(groups__name=group)
         if excluded is not None:
             members &= ~Q(pk=excluded)
         who |= members
     return get_user_model().objects.filter(who, is_active=True, is_staff=True).distinct().order_by("username")
+
+
+def possible_assignees(claim) -> models.QuerySet:
+    """Active staff in the group of a step the claim can take next, less whoever that step
+    excludes: reviewers while it is reviewed (not the one who denied, on appeal), Finance once it
+    is approved (not the approver); nobody once it is decided for good."""
+    return _staff_for(_next_steps(claim))
+
+
+def assignable_to_all(claims) -> models.QuerySet:
+    """The people who may take the next step on every one of these claims (a bulk assignment):
+    one subquery for each distinct set of next steps, however many claims share it."""
+    people = None
+    for steps in dict.fromkeys(_next_steps(claim) for claim in claims):
+        eligible = _staff_for(steps)
+        people = eligible if people is None else people.filter(pk__in=eligible.values("pk"))
+    return people if people is not None else _staff_for(())

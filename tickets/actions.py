@@ -20,9 +20,7 @@ def attach(message: Message, uploads, files: FilesWritten) -> list[Attachment]:
     """Store checked uploads (helpcenter.uploads.validate_uploads) as the message's attachments."""
     attachments = []
     for upload, content_type in uploads:
-        attachment = Attachment(
-            message=message, filename=upload.name[:255], content_type=content_type, size=upload.size
-        )
+        attachment = Attachment(message=message, filename=upload.name, content_type=content_type, size=upload.size)
         files.save(attachment.file, upload.name, upload)
         attachment.save()
         attachments.append(attachment)

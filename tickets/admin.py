@@ -16,11 +16,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from helpcenter.admin_actions import refused_as_too_many_to_change
 from helpcenter.admin_filters import CreatedAgeFilter
 from helpcenter.downloads import stored_file
 from helpcenter.filestore import StorageUnavailable
 from helpcenter.forms import MultipleFileField
-from helpcenter.history import ReadableHistoryAdmin, record_update
+from helpcenter.history import ReadableHistoryAdmin, update_recorded
 from tickets import actions, admin_actions, search
 from tickets.models import (
     Attachment,
@@ -365,18 +366,22 @@ class TicketAdmin(ReadableHistoryAdmin):
 
     @admin.action(description=_("Assign to me"))
     def assign_to_me(self, request, queryset):
-        pks = list(queryset.values_list("pk", flat=True))
-        updated = Ticket.objects.filter(pk__in=pks).update(assignee=request.user)
-        record_update(Ticket, pks, request.user)
+        if refused_as_too_many_to_change(self, request, queryset):
+            return
+        updated = update_recorded(queryset, request.user, assignee=request.user)
         self.message_user(request, _("%(count)d tickets assigned to you.") % {"count": updated})
 
     @admin.action(description=_("Mark solved (asks for a rating)"))
     def mark_solved(self, request, queryset):
+        if refused_as_too_many_to_change(self, request, queryset):
+            return
         solved = sum(actions.solve(ticket) for ticket in queryset)
         self.message_user(request, _("%(count)d tickets solved.") % {"count": solved})
 
     @admin.action(description=_("Issue a new private link (the old one stops working)"), permissions=["change"])
     def issue_new_link(self, request, queryset):
+        if refused_as_too_many_to_change(self, request, queryset):
+            return
         count = 0
         for ticket in queryset:
             actions.issue_new_link(ticket, by=request.user.get_username())

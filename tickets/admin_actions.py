@@ -1,17 +1,25 @@
 """The ticket list's bulk actions: assign to an agent, change status or priority, merge
 duplicates, export to CSV. Each one acts through the same calls as the ticket page (tickets.actions,
-tickets.merging), so a status set here asks for a rating and a priority set here moves the SLA."""
+Ticket's own methods, tickets.merging), so a status set here asks for a rating and a priority set
+here moves the SLA."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from helpcenter.admin_actions import ask_for_selection, csv_of_list, is_confirmed
-from helpcenter.history import record_update
+from helpcenter.admin_actions import (
+    ask_for_selection,
+    csv_of_list,
+    is_confirmed,
+    refused_as_too_many_to_change,
+    refused_over_limit,
+)
+from helpcenter.history import update_recorded
 from helpcenter.roles import people_with
 from tickets import actions, merging
 from tickets.models import Ticket
@@ -49,17 +57,16 @@ class MergeForm(forms.Form):
 
 @admin.action(description=gettext_lazy("Assign to an agent…"), permissions=["assign_others"])
 def assign_to_agent(modeladmin, request, queryset):
+    if refused_as_too_many_to_change(modeladmin, request, queryset):
+        return None
     form = AssignForm(request.POST if is_confirmed(request) else None)
     if form.is_bound and form.is_valid():
         assignee = form.cleaned_data["assignee"]
-        pks = list(queryset.exclude(assignee=assignee).values_list("pk", flat=True))
-        with transaction.atomic():
-            Ticket.objects.filter(pk__in=pks).update(assignee=assignee)
-            record_update(Ticket, pks, request.user)
+        count = update_recorded(queryset.exclude(assignee=assignee), request.user, assignee=assignee)
         modeladmin.message_user(
             request,
-            ngettext("%(count)d ticket assigned to %(name)s.", "%(count)d tickets assigned to %(name)s.", len(pks))
-            % {"count": len(pks), "name": assignee.get_username()},
+            ngettext("%(count)d ticket assigned to %(name)s.", "%(count)d tickets assigned to %(name)s.", count)
+            % {"count": count, "name": assignee.get_username()},
         )
         return None
     return ask_for_selection(
@@ -75,6 +82,8 @@ def assign_to_agent(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Change status…"), permissions=["change"])
 def change_status(modeladmin, request, queryset):
+    if refused_as_too_many_to_change(modeladmin, request, queryset):
+        return None
     form = StatusForm(request.POST if is_confirmed(request) else None)
     if form.is_bound and form.is_valid():
         status = form.cleaned_data["status"]
@@ -102,16 +111,15 @@ def change_status(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Change priority…"), permissions=["change"])
 def change_priority(modeladmin, request, queryset):
+    if refused_as_too_many_to_change(modeladmin, request, queryset):
+        return None
     form = PriorityForm(request.POST if is_confirmed(request) else None)
     if form.is_bound and form.is_valid():
         priority = form.cleaned_data["priority"]
         changed = 0
         with transaction.atomic():
             for ticket in queryset.exclude(priority=priority):
-                ticket.priority = priority
-                ticket.set_due_times()  # the service level follows the priority, as on the ticket page
-                ticket.save(update_fields=["priority", "first_response_due", "resolution_due", "updated_at"])
-                changed += 1
+                changed += ticket.change_priority(priority)
         modeladmin.message_user(
             request,
             ngettext(
@@ -135,6 +143,12 @@ def change_priority(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Merge duplicate tickets…"), permissions=["change"])
 def merge_tickets(modeladmin, request, queryset):
+    too_many = _(
+        "At most %(limit)s tickets can be merged at once. Select only one customer's duplicates "
+        "(search for their e-mail address to find them)."
+    )
+    if refused_over_limit(modeladmin, request, queryset, settings.TICKETS_MERGE_LIMIT, too_many):
+        return None
     selected = list(queryset)
     try:
         merging.check_mergeable(selected[0], selected[1:])

@@ -9,6 +9,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Support requests")
 
     def ready(self) -> None:
+        from helpcenter.bulkwrites import rows_written
         from tickets import search
         from tickets.models import Message, Ticket
 
@@ -17,3 +18,5 @@ class TicketsConfig(AppConfig):
         post_save.connect(search.ticket_saved, sender=Ticket, dispatch_uid="tickets-search-ticket")
         post_save.connect(search.message_saved, sender=Message, dispatch_uid="tickets-search-message")
         post_delete.connect(search.message_deleted, sender=Message, dispatch_uid="tickets-search-message-gone")
+        rows_written.connect(search.tickets_written, sender=Ticket, dispatch_uid="tickets-search-tickets-written")
+        rows_written.connect(search.messages_written, sender=Message, dispatch_uid="tickets-search-messages-written")

@@ -4,7 +4,8 @@ one of the requests.
 The kept ticket receives the others' messages (their attachments go with them) and keeps them in
 time order; each duplicate is closed as merged and points to the kept one, so its reference, its
 private link and replies to its mail all lead there (Ticket.surviving()). The customer is told the
-reference to use from now on.
+reference to use from now on. The agents' search follows the moved messages by itself (the move is
+a bulk write that MessageQuerySet announces, helpcenter/bulkwrites.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets import notifications, search
+from tickets import notifications
 from tickets.models import Message, Ticket
 
 
@@ -60,8 +61,5 @@ def merge(kept: Ticket, duplicates: list[Ticket], by) -> list[str]:
         kept._history_user = by
         kept._change_reason = _("Merged in %(references)s") % {"references": ", ".join(references)}
         kept.save(update_fields=["updated_at"])
-        # The messages moved by UPDATE, which sends no signal: the agents' search must follow them.
-        for ticket in [kept, *duplicates]:
-            search.refresh(ticket)
         notifications.merged(kept, references)
     return references

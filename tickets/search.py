@@ -3,7 +3,7 @@ verb endings and missing spaces, through helpcenter.text_analysis), over the ref
 requester's e-mail and name, the subject and every message, with the finds marked in the list.
 
 Each ticket has one search document (TicketSearchDocument), rewritten whenever the ticket's
-subject or address or one of its messages is saved:
+subject or address or one of its messages is saved or written in bulk (helpcenter/bulkwrites.py):
 
     " <term> <term> … <joined> <joined> … "
 
@@ -43,7 +43,7 @@ from helpcenter.text_analysis import (
     surface_words,
     term_counts,
 )
-from tickets.models import Message, Ticket, TicketSearchDocument
+from tickets.models import Message, Ticket, TicketQuerySet, TicketSearchDocument
 
 # The SQLite side: an FTS5 table with the trigram tokenizer over TicketSearchDocument.text, kept in
 # step by triggers (migration 0010_ticket_search_document).
@@ -107,7 +107,30 @@ def refresh(ticket: Ticket) -> None:
     )
 
 
-SEARCHED_TICKET_FIELDS = frozenset({"reference", "requester_email", "requester_name", "subject"})
+SEARCHED_TICKET_FIELDS = TicketQuerySet.SEARCHED_FIELDS
+CHUNK = 500  # tickets per round: a bounded IN list (SQLite) and bounded memory
+
+
+def _write_documents(tickets: list[Ticket]) -> None:
+    """Rewrite these tickets' documents: two queries for the lot."""
+    bodies: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
+    for ticket_id, body in Message.objects.filter(ticket_id__in=bodies).values_list("ticket_id", "body"):
+        bodies[ticket_id].append(body)
+    TicketSearchDocument.objects.bulk_create(
+        [TicketSearchDocument(ticket=t, text=ticket_document(t, bodies[t.pk])) for t in tickets],
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["text"],
+    )
+
+
+def refresh_many(ticket_ids: Iterable[int]) -> None:
+    """Rewrite the documents of these tickets (those still there: a deleted ticket's stays gone)."""
+    ids = sorted(set(ticket_ids))
+    for start in range(0, len(ids), CHUNK):
+        tickets = list(Ticket.objects.filter(pk__in=ids[start : start + CHUNK]).only(*SEARCHED_TICKET_FIELDS))
+        if tickets:
+            _write_documents(tickets)
 
 
 def ticket_saved(sender, instance: Ticket, created: bool, update_fields=None, raw: bool = False, **kwargs) -> None:
@@ -131,24 +154,30 @@ def message_deleted(sender, instance: Message, **kwargs) -> None:
         TicketSearchDocument.objects.filter(ticket=ticket).update(text=ticket_document(ticket, bodies))
 
 
+def tickets_written(sender, pks: list[int], **kwargs) -> None:
+    """A bulk write of tickets' searched fields (helpcenter/bulkwrites.py; TicketQuerySet says which)."""
+    refresh_many(pks)
+
+
+def messages_written(sender, pks: list[int], earlier: dict, **kwargs) -> None:
+    """A bulk write of messages' text, or a move to another ticket: the tickets they are on now and
+    the ones they left."""
+    tickets = set(earlier.get("ticket_id", ()))
+    for start in range(0, len(pks), CHUNK):
+        tickets.update(Message.objects.filter(pk__in=pks[start : start + CHUNK]).values_list("ticket_id", flat=True))
+    refresh_many(tickets)
+
+
 def rebuild(chunk: int = 2000) -> int:
-    """Rewrite every ticket's search document (after a bulk change that bypassed save()); returns
-    how many tickets were indexed."""
+    """Rewrite every ticket's search document (after a change that bypassed the ORM: a restored
+    dump, raw SQL); returns how many tickets were indexed."""
     count = 0
     last_pk = 0
     while True:
         tickets = list(Ticket.objects.filter(pk__gt=last_pk).order_by("pk").only(*SEARCHED_TICKET_FIELDS)[:chunk])
         if not tickets:
             return count
-        bodies: dict[int, list[str]] = {ticket.pk: [] for ticket in tickets}
-        for ticket_id, body in Message.objects.filter(ticket_id__in=bodies).values_list("ticket_id", "body"):
-            bodies[ticket_id].append(body)
-        TicketSearchDocument.objects.bulk_create(
-            [TicketSearchDocument(ticket=t, text=ticket_document(t, bodies[t.pk])) for t in tickets],
-            update_conflicts=True,
-            unique_fields=["ticket"],
-            update_fields=["text"],
-        )
+        _write_documents(tickets)
         count += len(tickets)
         last_pk = tickets[-1].pk
 

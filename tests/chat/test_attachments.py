@@ -201,3 +201,39 @@ async def test_an_agent_must_accept_the_chat_before_sending_files():
         403,
         {"code": "forbidden", "error": "채팅을 먼저 수락한 뒤에 답할 수 있습니다."},
     )
+
+
+async def test_files_over_the_hourly_limit_are_refused_with_a_message_and_not_stored(settings):
+    settings.CHAT_FILES_PER_HOUR = 2
+    chat, token, agent = await db(active_chat)()
+    hong = customer(token)
+    sent = [await db(hong.post)(UPLOAD, {"id": f"f-{n}", "files": [png()]}) for n in range(3)]
+
+    assert [response.status_code for response in sent] == [201, 201, 429]
+    assert sent[2].json() == {
+        "code": "too_many_files",
+        "error": "최근 1시간 동안 파일을 여러 번 보내셨어요. 잠시 후 다시 보내 주세요.",
+    }
+    stored = await db(lambda: Attachment.objects.filter(message__ticket=chat.ticket).count())()
+    assert stored == 2
+    texts = await db(lambda: list(chat.ticket.messages.values_list("body", flat=True)))()
+    assert texts.count("영수증.png") == 2
+
+    # The agent answering with a file is not counted against the customer.
+    agent_client = await db(staff_client)(agent)
+    response = await db(agent_client.post)(
+        f"/admin/chat/chat/{chat.pk}/attachments/", {"id": "a-1", "files": [png("안내.png")]}
+    )
+    assert response.status_code == 201
+
+    # Another customer, elsewhere, in another chat, still may send files.
+    def other_chat() -> str:
+        make_staff("lee", roles.AGENTS, online=True, topics=["account"])
+        _chat, other_token = Chat.start(
+            name="김철수", email="kim@example.com", topic="account", text="로그인이 안 돼요", language="ko"
+        )
+        return other_token
+
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    other.cookies["hc_chat"] = await db(other_chat)()
+    assert (await db(other.post)(UPLOAD, {"id": "k-1", "files": [png()]})).status_code == 201

@@ -172,3 +172,38 @@ def test_queries_do_not_grow_with_the_customers_history_and_pages_are_cut(client
     assert older == lots
     assert len(rows(second_page, "ticket")) == 44 - 2 * ROWS_PER_PAGE
     assert 'href="?email=hong%40example.com&amp;tickets=2" rel="prev"' in second_page
+
+
+def test_the_timeline_neither_counts_nor_reads_the_whole_history(client):
+    client.force_login(member("supervisor", "Supervisors"))
+    chat_for("hong@example.com", rating=5, ended=True)
+    many(EVENTS_PER_PAGE * 2)
+    stranger = ticket("남의 문의", requester_email="kim@example.com")
+    Message.objects.create(ticket=stranger, author_kind="customer", body="김의 새 메시지")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(PAGE, {"email": "hong@example.com"}).content.decode()
+    sql = [query["sql"] for query in queries.captured_queries]
+    # No COUNT of the customer's messages, claim events or chats for the timeline.
+    assert [s for s in sql if "COUNT(" in s and ('"tickets_message"' in s or '"refunds_claimevent"' in s)] == []
+    # The excerpts are read for the rows shown only, named one by one.
+    excerpts = [s for s in sql if '("tickets_message"."body", 1, ' in s]  # SUBSTR on SQLite, SUBSTRING on PostgreSQL
+    assert len(excerpts) == 1 and '"tickets_message"."id" IN (' in excerpts[0]
+    assert len(timeline(page)) == EVENTS_PER_PAGE
+    assert stranger.reference not in page and "김의 새 메시지" not in page  # the newest event, but not Hong's
+    assert '<p class="paginator console-pages">1쪽 · <a href="?email=hong%40example.com&amp;page=2" rel="next">' in page
+
+
+def test_the_timeline_pages_back_to_its_limit_and_says_where_the_rest_is(client, monkeypatch):
+    monkeypatch.setattr("console.customers.EVENTS_PER_PAGE", 2)
+    monkeypatch.setattr("console.customers.TIMELINE_PAGES", 3)
+    client.force_login(member("supervisor", "Supervisors"))
+    many(8)  # 8 messages and 2 claims' events: more than 3 pages of 2
+    _count, last = page_queries(client, page=3)
+    assert len(timeline(last)) == 2
+    assert 'rel="next"' not in last
+    assert "타임라인에는 최근 6건까지 표시됩니다. 그 이전 기록은 각 문의와 환불 신청 페이지에서 볼 수 있습니다." in last
+    _count, beyond = page_queries(client, page=999)  # an address typed by hand: the last page, not an error
+    assert timeline(beyond) == timeline(last)
+    _count, first = page_queries(client, page="abc")  # not a number: the first page
+    assert timeline(first) == timeline(page_queries(client)[1])
+    assert "타임라인에는" not in first and 'rel="prev"' not in first

@@ -9,6 +9,7 @@ from django.test import Client
 
 from faq.models import Article, ArticleTranslation, Category, ContactChannel, SearchQueryStat, Synonym
 from helpcenter.models import ContentGeneration
+from tests.unannounced import update_unannounced
 
 pytestmark = pytest.mark.django_db
 ARTICLE = {"ko": "/ko/faq/articles/refund-policy/", "en": "/en/faq/articles/refund-policy/"}
@@ -96,8 +97,8 @@ def test_an_edit_made_by_another_process_is_seen(client, corpus, chat_channel):
     # Another server process's edit reaches this one only through the database: its own cache
     # (here: this process's) is never told. Written here without any signal, as that process would.
     assert "다른 서버에서 고친 제목" not in _page(client, ARTICLE["ko"])
-    ArticleTranslation.objects.filter(article__slug="refund-policy", language="ko").update(
-        title="다른 서버에서 고친 제목"
+    update_unannounced(
+        ArticleTranslation.objects.filter(article__slug="refund-policy", language="ko"), title="다른 서버에서 고친 제목"
     )
     assert "다른 서버에서 고친 제목" not in _page(client, ARTICLE["ko"])  # still the shared copy
     with connection.cursor() as cursor:
@@ -151,8 +152,9 @@ def test_staff_always_get_a_fresh_page(client, corpus, chat_channel):
     staff = Client()
     staff.force_login(get_user_model().objects.create_user("editor", "editor@example.com", "pw", is_staff=True))
     _page(client, ARTICLE["ko"])  # the shared copy
-    ArticleTranslation.objects.filter(article__slug="refund-policy", language="ko").update(
-        title="아직 저장 신호 없는 제목"
+    update_unannounced(
+        ArticleTranslation.objects.filter(article__slug="refund-policy", language="ko"),
+        title="아직 저장 신호 없는 제목",
     )
     assert "아직 저장 신호 없는 제목" not in _page(client, ARTICLE["ko"])
     assert "아직 저장 신호 없는 제목" in _page(staff, ARTICLE["ko"])

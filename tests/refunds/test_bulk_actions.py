@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from refunds.models import RefundClaim
+from refunds.models import RefundClaim, new_reference
 from tests.refunds.conftest import make_claim
 from tests.tickets.test_bulk_actions import offered
 
@@ -73,3 +74,28 @@ def test_the_csv_has_the_lists_columns_in_utf8_with_a_bom(finance):
     assert response.content.startswith(b"\xef\xbb\xbf")
     assert lines[0] == "\ufeff참조 번호,계정 이메일,환불 사유,금액,상태,정책,담당자,접수 일시,기한 초과"
     assert lines[1].startswith(f'{claim.reference},hong@example.com,같은 상품이 두 번 결제됨,"10,900 KRW",')
+
+
+def test_assigning_more_claims_than_the_limit_changes_nothing_and_says_why(reviewer, agent, settings):
+    settings.HELPCENTER_BULK_CHANGE_ROWS = 1
+    claims = two_claims()
+    data = {"action": "assign_claims", "select_across": "1", "_selected_action": [claims[0].pk]}
+    response = logged_in(agent).post(LIST, {**data, "apply": "yes", "assignee": reviewer.pk})
+    assert [m.message for m in response.wsgi_request._messages] == [
+        "일괄 변경은 한 번에 최대 1건까지 할 수 있는데, 그보다 많이 선택되었어요. 필터나 검색으로 목록을 좁혀 "
+        "나눠서 적용해 주세요."
+    ]
+    assert list(RefundClaim.objects.values_list("assignee", flat=True)) == [None, None]
+
+
+def test_a_thousand_claims_at_the_same_step_are_offered_to_the_same_people(reviewer, second_reviewer, agent):
+    filed = make_claim()
+    copied = {f.attname: getattr(filed, f.attname) for f in RefundClaim._meta.concrete_fields if not f.primary_key}
+    RefundClaim.objects.bulk_create(
+        RefundClaim(**{**copied, "reference": new_reference(), "amount": Decimal(20000 + number)})
+        for number in range(999)
+    )
+    data = {"action": "assign_claims", "select_across": "1", "_selected_action": [filed.pk]}
+    page = logged_in(agent).post(LIST, data)
+    assert page.status_code == 200
+    assert offered(page.content.decode(), "assignee") == ["reviewer", "reviewer2"]

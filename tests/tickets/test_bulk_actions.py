@@ -125,3 +125,82 @@ def test_the_csv_holds_the_columns_of_the_list_in_utf8_with_a_bom(agent_member):
         f'{ticket.reference},"\'=HYPERLINK(""x"") 요금이 두 번",홍길동,해결됨,보통,-,3일,—,—\r\n'
     )
     assert response.content == expected.encode("utf-8")
+
+
+def run_on_all(client: Client, action: str, **answer):
+    """The action on "select all": every row the list shows, not only the ticked ones."""
+    data = {"action": action, "select_across": "1", "_selected_action": [Ticket.objects.first().pk], **answer}
+    return client.post(LIST, data)
+
+
+def shown_messages(response) -> list[str]:
+    return [m.message for m in response.wsgi_request._messages]
+
+
+def test_an_export_of_more_rows_than_the_limit_is_refused_with_how_to_narrow_it(agent_member, settings):
+    settings.HELPCENTER_CSV_EXPORT_ROWS = 2
+    for number in range(3):
+        make(f"결제 문의 {number}")
+    client = logged_in(agent_member)
+    response = run_on_all(client, "export_csv")
+    assert response.status_code == 302 and response["Content-Type"].startswith("text/html")
+    assert shown_messages(response) == [
+        "CSV 내보내기는 한 번에 최대 2행까지입니다. 더 많이 선택되었어요. 필터나 검색(상태, 기간)으로 "
+        "목록을 좁혀 나눠서 내보내 주세요."
+    ]
+    Ticket.objects.filter(subject="결제 문의 2").delete()
+    exported = run_on_all(client, "export_csv")
+    assert exported["Content-Type"] == "text/csv; charset=utf-8"
+    assert exported.content.decode("utf-8").count("\r\n") == 3  # the headings and both tickets
+
+
+def test_a_merge_of_more_tickets_than_the_limit_is_refused_and_nothing_moves(agent_member, settings):
+    settings.TICKETS_MERGE_LIMIT = 2
+    tickets = [make(f"결제 문의 {number}") for number in range(3)]
+    response = run_on_all(logged_in(agent_member), "merge_tickets", apply="yes", kept=tickets[0].pk)
+    assert response.status_code == 302
+    assert shown_messages(response) == [
+        "한 번에 병합할 수 있는 문의는 최대 2건입니다. 한 고객의 중복 문의만 선택해 주세요(고객의 이메일 주소로 "
+        "검색하면 찾을 수 있어요)."
+    ]
+    assert list(Ticket.objects.filter(merged_into__isnull=False)) == []
+    assert list(Ticket.objects.order_by("pk").values_list("status", flat=True)) == ["new", "new", "new"]
+
+
+BULK_CHANGE_REFUSED = (
+    "일괄 변경은 한 번에 최대 2건까지 할 수 있는데, 그보다 많이 선택되었어요. 필터나 검색으로 목록을 좁혀 나눠서 "
+    "적용해 주세요."
+)
+
+
+@pytest.mark.parametrize(
+    ("action", "answer"),
+    [
+        ("change_status", {"apply": "yes", "status": "solved"}),
+        ("change_priority", {"apply": "yes", "priority": "urgent"}),
+        ("assign_to_agent", {"apply": "yes"}),
+        ("assign_to_me", {}),
+        ("mark_solved", {}),
+        ("issue_new_link", {}),
+    ],
+)
+def test_a_bulk_change_of_more_rows_than_the_limit_changes_nothing_and_says_why(
+    supervisor, agent_member, settings, action, answer
+):
+    settings.HELPCENTER_BULK_CHANGE_ROWS = 2
+    for number in range(3):
+        make(f"결제 문의 {number}")
+    if action == "assign_to_agent":
+        answer = {**answer, "assignee": agent_member.pk}
+    response = run_on_all(logged_in(supervisor), action, **answer)
+    assert response.status_code == 302
+    assert shown_messages(response) == [BULK_CHANGE_REFUSED]
+    assert set(Ticket.objects.values_list("status", "priority", "assignee")) == {("new", "normal", None)}
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_a_bulk_change_up_to_the_limit_is_made(agent_member, settings):
+    settings.HELPCENTER_BULK_CHANGE_ROWS = 2
+    make(), make("환불 문의")
+    response = run_on_all(logged_in(agent_member), "change_priority", apply="yes", priority="urgent")
+    assert shown_messages(response) == ["문의 2건의 우선순위를 ‘긴급’(으)로 바꿨습니다."]

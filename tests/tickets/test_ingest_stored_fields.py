@@ -121,6 +121,14 @@ def test_overlong_subject_name_filename_and_type_are_cut_to_what_the_console_sho
     assert attachment.file.read() == b"\x89PNG data"
 
 
+def test_a_300_character_file_name_keeps_its_extension(tmp_path):
+    long_name = "견적서" * 99 + "abc.pdf"  # 304 characters
+    ingest(tmp_path, raw_mail(files=((long_name, "application/pdf", b"%PDF-1.4 data"),)))
+    attachment = Attachment.objects.get()
+    assert len(attachment.filename) <= 255
+    assert attachment.filename.startswith("견적서견적서") and attachment.filename.endswith(".pdf")
+
+
 @pytest.fixture
 def ten_byte_limit(monkeypatch):
     monkeypatch.setattr(ingest_module, "MAX_EMAIL_ATTACHMENT_BYTES", 10)

@@ -170,8 +170,18 @@ def _parts(message: Message, depth: int = 0) -> Iterator[Message]:
             yield from _parts(child, depth + 1)
 
 
+def _stored_payload(part: Message):
+    """The payload as received: a list of parts, or text. get_payload() first decodes 8-bit bytes
+    with the declared charset, and some names fail outright (charset=UNDEFINED is Python's codec
+    that always raises); the text as stored is what the callers read anyway."""
+    try:
+        return part.get_payload()
+    except (ValueError, LookupError):  # UnicodeError is a ValueError
+        return part._payload
+
+
 def _children(part: Message) -> list[Message]:
-    payload = part.get_payload()
+    payload = _stored_payload(part)
     return [child for child in payload if isinstance(child, Message)] if isinstance(payload, list) else []
 
 
@@ -341,7 +351,7 @@ def _payload(part: Message) -> bytes:
     if _first_header(part, "content-transfer-encoding").strip().lower() == "base64":
         # The email package gives up on base64 with a stray character too many; ours does not.
         # Base64 text is ASCII, so nothing is lost by reading it as text first.
-        payload = part.get_payload()
+        payload = _stored_payload(part)
         return lenient_base64(payload.encode("utf-8", "replace")) if isinstance(payload, str) else b""
     # decode=True also undoes quoted-printable. Never decode=False: for 8-bit text it already
     # applies the declared charset, replacing whatever that charset cannot read.
