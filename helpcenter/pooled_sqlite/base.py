@@ -103,7 +103,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         with self.wrap_database_errors:
             if raw.in_transaction:
                 raw.rollback()
-            # Back to autocommit, as Django's connect() expects a new connection to be.
-            raw.isolation_level = None
+            # The borrower's connect() sets autocommit again (set_autocommit), so nothing else to reset.
             if not pool.give(raw):
                 raw.close()
