@@ -93,12 +93,45 @@ def posting_rows(article: Article) -> list[Row]:
 
 def _rows_of(pk: int, category: int, texts: list[tuple[str, str, str]], tags: list[str]) -> list[Row]:
     """The rows of a published article from its (language, title, body) texts and tag names: the one
-    computation behind a save's re-index and a rebuild, so the two cannot drift apart."""
+    computation behind a save's re-index and a rebuild (_copy_text_of writes the same rows as
+    text), so the two cannot drift apart."""
     rows: list[Row] = []
     for language, title, body in texts:
         weights = _weights_for(title, body, tags)
         rows.extend(zip(repeat(language), weights, repeat(pk), repeat(category), weights.values(), strict=False))
     return rows
+
+
+class _FloatTexts(dict):
+    """repr() of each weight, computed once: an index of millions of rows has a few hundred
+    distinct weights (field weights times 1 + log(count)). A float's repr is its shortest exact
+    form, which PostgreSQL reads back as the same double."""
+
+    def __missing__(self, weight: float) -> str:
+        text = self[weight] = repr(weight)
+        return text
+
+
+_float_texts = _FloatTexts()
+
+
+def _copy_text_of(pk: int, category: int, texts: list[tuple[str, str, str]], tags: list[str]) -> str:
+    """_rows_of's rows as the text COPY reads (language, term, article, category, weight), joined
+    in C rather than formatted row by row: formatting was a seventh of a rebuild's analysis.
+    Terms are made of Hangul, jamo, a-z, 0-9 and ' (text_analysis.TOKEN): nothing COPY escapes."""
+    ends = f"\t{pk}\t{category}\t"
+    lines = []
+    for language, title, body in texts:
+        weights = _weights_for(title, body, tags)
+        fields = zip(
+            repeat(language + "\t"),
+            weights,
+            repeat(ends),
+            map(_float_texts.__getitem__, weights.values()),
+            repeat("\n"),
+        )
+        lines.append("".join(map("".join, fields)))
+    return "".join(lines)
 
 
 def postings_for(article: Article) -> list[SearchTerm]:
@@ -289,25 +322,35 @@ def _article_chunks(published) -> Iterator[Chunk]:
 def _chunk_postings(chunk: Chunk, as_copy_text: bool) -> list[Row] | str:
     """The rows of a chunk of articles; for PostgreSQL already as COPY's text, so that formatting
     millions of rows is done by the analysers, not by the one process that writes."""
+    if as_copy_text:
+        return "".join([_copy_text_of(pk, category, texts, tags) for pk, category, texts, tags in chunk])
     rows: list[Row] = []
     for pk, category, texts, tags in chunk:
         rows.extend(_rows_of(pk, category, texts, tags))
-    if not as_copy_text:
-        return rows
-    # Terms are made of Hangul, jamo, a-z, 0-9 and ' (text_analysis.TOKEN): nothing COPY escapes. A
-    # float's repr is its shortest exact form, which PostgreSQL reads back as the same double.
-    return "".join(
-        f"{language}\t{term}\t{pk}\t{category}\t{weight!r}\n" for language, term, pk, category, weight in rows
-    )
+    return rows
 
 
 def _write(rows: list[Row] | str) -> None:
+    """Write a chunk's rows into the table _table_emptied_for_a_bulk_load() emptied."""
     if isinstance(rows, list):
         write_rows(rows)
         return
+    # FREEZE: the rows are written already visible to everyone, as VACUUM would mark them later
+    # (PostgreSQL allows it into a table truncated in the same subtransaction, which nobody else
+    # can read until the commit anyway). The first searches after a rebuild then read the index
+    # alone (index-only scans need the visibility map), and do not set hint bits on 4 M rows.
+    freeze = " WITH (FREEZE)" if _isolation_allows_freeze() else ""
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {SearchTerm._meta.db_table} {_COLUMNS} FROM STDIN") as copy:
+        with cursor.cursor.copy(f"COPY {SearchTerm._meta.db_table} {_COLUMNS} FROM STDIN{freeze}") as copy:
             copy.write(rows)
+
+
+def _isolation_allows_freeze() -> bool:
+    # Under REPEATABLE READ or SERIALIZABLE the transaction's snapshot is registered, and
+    # PostgreSQL refuses COPY FREEZE after "prior transaction activity".
+    import psycopg
+
+    return connection.connection.isolation_level in (None, psycopg.IsolationLevel.READ_COMMITTED)
 
 
 class _InThisProcess:
@@ -420,17 +463,24 @@ def index_version() -> str:
 
 def vocabulary(language: str) -> list[str]:
     """Every distinct term of the index in a language, read by skipping along the B-tree (one probe
-    per term rather than a scan of every posting), for spelling correction."""
+    per term rather than a scan of every posting), for spelling correction.
+
+    The walk goes over the terms of both languages, since the term leads the B-tree: asking for
+    the next term *in this language* would read past every posting of the other language's terms
+    in between (after the last English term, the whole Korean index). Each term found is then
+    checked for a posting in the language, one more probe."""
     table = SearchTerm._meta.db_table
     sql = f"""
         WITH RECURSIVE walk(term) AS (
-            SELECT MIN(term) FROM {table} WHERE language = %s
+            SELECT MIN(term) FROM {table}
             UNION ALL
-            SELECT (SELECT MIN(term) FROM {table} WHERE language = %s AND term > walk.term)
+            SELECT (SELECT MIN(term) FROM {table} WHERE term > walk.term)
             FROM walk WHERE walk.term IS NOT NULL
         )
-        SELECT term FROM walk WHERE term IS NOT NULL
+        SELECT term FROM walk
+        WHERE term IS NOT NULL
+          AND EXISTS (SELECT 1 FROM {table} AS posting WHERE posting.term = walk.term AND posting.language = %s)
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [language, language])
+        cursor.execute(sql, [language])
         return [row[0] for row in cursor.fetchall()]

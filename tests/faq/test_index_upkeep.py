@@ -273,3 +273,48 @@ def test_a_new_article_with_a_thousand_terms_is_indexed_by_its_save(corpus):
     terms = set(SearchTerm.objects.filter(article=refund, language="ko").values_list("term", flat=True))
     assert len(terms) > index_module.COPY_FROM_ROWS
     assert [hit.article.slug for hit in search.search("단어1199", "ko")] == ["refund-policy"]
+
+
+def test_the_spelling_vocabulary_of_a_language_is_every_term_of_its_articles_and_no_other(corpus):
+    refund = Article.objects.get(slug="refund-policy")
+    korean = ArticleTranslation.objects.get(article=refund, language="ko")
+    korean.body += " 앱스토어 receipt 영수증"  # a Latin word in a Korean article is Korean vocabulary
+    korean.save()
+    for language in ("ko", "en"):
+        held = SearchTerm.objects.filter(language=language).values_list("term", flat=True).distinct()
+        assert sorted(index_module.vocabulary(language)) == sorted(held)
+    korean_terms, english_terms = set(index_module.vocabulary("ko")), set(index_module.vocabulary("en"))
+    assert {"영수증", "receipt"} <= korean_terms
+    assert "영수증" not in english_terms
+    assert "duplic" in english_terms and "duplic" not in korean_terms  # "duplicate", stemmed
+
+
+def test_the_vocabulary_walk_probes_the_index_and_never_reads_the_table(corpus):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's plan for a small table is a sequential scan whatever the indexes")
+    with CaptureQueriesContext(connection) as captured:
+        index_module.vocabulary("en")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + captured.captured_queries[-1]["sql"].replace("'en'", "?"), ["en"])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "faq_searchterm_lookup" in plan
+    assert "SCAN faq_searchterm" not in plan.replace("SCAN faq_searchterm USING COVERING INDEX", "")
+
+
+def test_on_postgresql_a_rebuild_writes_its_rows_already_visible_to_everyone(corpus):
+    """COPY FREEZE: no hint bits left to set by the first searches, nothing for VACUUM to mark
+    before index-only scans work. The index builds after the load count the table's pages the
+    visibility map has as all-visible (pg_class.relallvisible): every one of them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's COPY FREEZE")
+    assert search.rebuild_index() == 4
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = %s", [SearchTerm._meta.db_table])
+        pages, all_visible = cursor.fetchone()
+    assert pages > 0 and all_visible == pages
+    # And the rebuilt table takes a save's rows as before, not frozen.
+    refund = Article.objects.get(slug="refund-policy")
+    korean = ArticleTranslation.objects.get(article=refund, language="ko")
+    korean.body += " 영수증은 메일로 보내 드려요."
+    korean.save()
+    assert [hit.article.slug for hit in search.search("영수증", "ko")] == ["refund-policy"]
