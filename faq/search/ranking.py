@@ -336,9 +336,12 @@ def search(
 
 def hits_for(ids: list[int], query: ParsedQuery) -> list[Hit]:
     # One query: the translations in the query's language with their article and its category.
+    # Without the rendered page (body_html): a hit shows its title and a snippet of the body, and
+    # ten rendered bodies were most of the bytes this query read and sent.
     translations = (
         ArticleTranslation.objects.filter(article_id__in=ids, language=query.language)
         .select_related("article__category")
+        .defer("body_html")
         .order_by()  # ranked here, in the order of ids
     )
     by_article = {item.article_id: item for item in translations}
