@@ -318,3 +318,39 @@ def test_on_postgresql_a_rebuild_writes_its_rows_already_visible_to_everyone(cor
     korean.body += " 영수증은 메일로 보내 드려요."
     korean.save()
     assert [hit.article.slug for hit in search.search("영수증", "ko")] == ["refund-policy"]
+
+
+def test_a_renamed_tag_is_searched_by_its_new_name_and_no_longer_by_the_old_one(corpus):
+    tag = Tag.objects.get(name="오류")
+    tag.name = "가나다"
+    tag.save()
+    assert [hit.article.slug for hit in search.search("가나다", "ko", correct=False)] == ["app-crashes"]
+    assert search.search("오류", "ko", correct=False) == []
+    # Renamed in bulk (an update, as a data fix would): the same.
+    Tag.objects.filter(pk=tag.pk).update(name="라마바")
+    assert [hit.article.slug for hit in search.search("라마바", "ko", correct=False)] == ["app-crashes"]
+    assert search.search("가나다", "ko", correct=False) == []
+
+
+def test_a_deleted_tag_is_no_longer_found_in_the_articles_it_was_on(corpus):
+    Tag.objects.get(name="오류").delete()
+    assert search.search("오류", "ko", correct=False) == []
+    stranger = Article.objects.get(slug="refund-policy")  # an article the tag was never on keeps its rows
+    assert ("ko", "환불") in {
+        (language, term)
+        for language, term in SearchTerm.objects.filter(article=stranger).values_list("language", "term")
+    }
+
+
+def test_articles_tagged_or_untagged_from_the_tags_side_are_re_indexed(corpus):
+    tag = Tag.objects.create(name="가나다")
+    refund, crash = Article.objects.get(slug="refund-policy"), Article.objects.get(slug="app-crashes")
+    tag.articles.add(refund, crash)
+    assert {hit.article.slug for hit in search.search("가나다", "ko", correct=False)} == {
+        "refund-policy",
+        "app-crashes",
+    }
+    tag.articles.remove(crash)
+    assert [hit.article.slug for hit in search.search("가나다", "ko", correct=False)] == ["refund-policy"]
+    tag.articles.clear()
+    assert search.search("가나다", "ko", correct=False) == []
