@@ -38,6 +38,9 @@ REBUILD_CHUNK = 1000  # articles read and written per round trip while rebuildin
 # A rebuild analyses on every core from this many published articles on: below it, starting the
 # processes costs more than they save (a help center's few hundred articles index in a second).
 PARALLEL_FROM_ARTICLES = 5000
+# An indexing_deferred() block that changed at least this many articles, and at least half of all,
+# ends with a rebuild rather than re-indexing each.
+REBUILD_FROM_PENDING = 1000
 
 _DOC_COUNT_CACHE_KEY = "faq:doc-count:{language}"
 INDEX_VERSION_KEY = "faq:index-version"
@@ -174,6 +177,12 @@ def indexing_deferred() -> Iterator[None]:
         pending = _deferred.pending
     finally:
         _deferred.pending = None
+    if len(pending) >= REBUILD_FROM_PENDING and 2 * len(pending) >= Article.objects.count():
+        # Most of the help center changed (an import into a new one): one rebuild, on every core,
+        # instead of an article at a time (for 50,000 articles about 20 s in all, against 2–3 ms
+        # an article one by one). On PostgreSQL searches then wait for the enclosing transaction.
+        rebuild_index()
+        return
     for article in Article.objects.filter(pk__in=pending).prefetch_related("translations", "tags"):
         index_article(article)
 

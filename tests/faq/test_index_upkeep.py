@@ -354,3 +354,28 @@ def test_articles_tagged_or_untagged_from_the_tags_side_are_re_indexed(corpus):
     assert [hit.article.slug for hit in search.search("가나다", "ko", correct=False)] == ["refund-policy"]
     tag.articles.clear()
     assert search.search("가나다", "ko", correct=False) == []
+
+
+def test_an_import_that_changes_most_of_the_help_center_ends_with_one_rebuild(db, monkeypatch):
+    import copy
+
+    from faq.portable import import_document
+    from tests.conftest import SMALL_CORPUS
+
+    rebuilds = []
+    real_rebuild = index_module.rebuild_index
+    monkeypatch.setattr(index_module, "rebuild_index", lambda: rebuilds.append(1) or real_rebuild())
+    monkeypatch.setattr(index_module, "REBUILD_FROM_PENDING", 4)
+    import_document(copy.deepcopy(SMALL_CORPUS))  # 4 new articles of 4
+    assert rebuilds == [1]
+    published = list(Article.objects.published().prefetch_related("translations", "tags"))
+    assert index_rows() == {row for article in published for row in search.posting_rows(article)}
+    assert [hit.article.slug for hit in search.search("비밀번호", "ko", correct=False)] == ["reset-password"]
+
+    # Editing one article of four (an import that updates it) re-indexes that one only.
+    document = copy.deepcopy(SMALL_CORPUS)
+    document["articles"] = [document["articles"][0]]
+    document["articles"][0]["translations"]["ko"]["body"] += " 영수증은 메일로 보내 드려요."
+    import_document(document)
+    assert rebuilds == [1]
+    assert [hit.article.slug for hit in search.search("영수증", "ko", correct=False)] == ["refund-policy"]
