@@ -11,7 +11,20 @@ from refunds.models import ClaimFeedback, RefundClaim
 from refunds.transitions import TRANSITIONS
 
 
-class ClaimForm(HoneypotMixin, forms.ModelForm):
+class ChargeFieldsMixin:
+    """What the customer's form and the agent's have in common about the charge."""
+
+    def clean_charge_date(self):
+        charge_date = self.cleaned_data["charge_date"]
+        if charge_date > timezone.localdate():
+            raise forms.ValidationError(_("The charge date cannot be in the future."))
+        return charge_date
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+
+class ClaimForm(ChargeFieldsMixin, HoneypotMixin, forms.ModelForm):
     evidence = MultipleFileField(
         label=_("Evidence"),
         required=False,
@@ -97,17 +110,8 @@ class ClaimForm(HoneypotMixin, forms.ModelForm):
             Submit("submit", _("Send refund request"), css_class="btn-lg"),
         )
 
-    def clean_charge_date(self):
-        charge_date = self.cleaned_data["charge_date"]
-        if charge_date > timezone.localdate():
-            raise forms.ValidationError(_("The charge date cannot be in the future."))
-        return charge_date
 
-    def clean_currency(self):
-        return self.cleaned_data["currency"].upper()
-
-
-class AgentClaimForm(forms.ModelForm):
+class AgentClaimForm(ChargeFieldsMixin, forms.ModelForm):
     """A claim an agent files for the customer in the admin (often opened from their ticket)."""
 
     class Meta:
@@ -125,15 +129,6 @@ class AgentClaimForm(forms.ModelForm):
             "description",
         ]
         widgets = {"charge_date": forms.DateInput(attrs={"type": "date"})}
-
-    def clean_charge_date(self):
-        charge_date = self.cleaned_data["charge_date"]
-        if charge_date > timezone.localdate():
-            raise forms.ValidationError(_("The charge date cannot be in the future."))
-        return charge_date
-
-    def clean_currency(self):
-        return self.cleaned_data["currency"].upper()
 
     def clean(self):
         data = super().clean()
