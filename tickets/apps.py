@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,5 +18,6 @@ class TicketsConfig(AppConfig):
         post_save.connect(search.ticket_saved, sender=Ticket, dispatch_uid="tickets-search-ticket")
         post_save.connect(search.message_saved, sender=Message, dispatch_uid="tickets-search-message")
         post_delete.connect(search.message_deleted, sender=Message, dispatch_uid="tickets-search-message-gone")
+        pre_delete.connect(search.ticket_deleting, sender=Ticket, dispatch_uid="tickets-search-ticket-going")
         rows_written.connect(search.tickets_written, sender=Ticket, dispatch_uid="tickets-search-tickets-written")
         rows_written.connect(search.messages_written, sender=Message, dispatch_uid="tickets-search-messages-written")

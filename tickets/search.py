@@ -23,6 +23,8 @@ index (UPPER), a reference through its unique index.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -145,7 +147,26 @@ def message_saved(sender, instance: Message, raw: bool = False, **kwargs) -> Non
         refresh(instance.ticket)
 
 
-def message_deleted(sender, instance: Message, **kwargs) -> None:
+# The tickets of the deletion running in this thread. Django sends every pre_delete of a deletion
+# before it deletes anything, with the same `origin` (the instance or queryset delete() was called
+# on) as the post_delete signals that follow: a message deleted with its ticket need not rewrite a
+# document that goes with the ticket (a purge of old tickets rewrote it once per message). Kept per
+# origin, by weak reference, so a deletion that failed half-way leaves nothing that a later one
+# would trust.
+_deletion = threading.local()
+
+
+def ticket_deleting(sender, instance: Ticket, origin=None, **kwargs) -> None:
+    current = getattr(_deletion, "tickets", None)
+    if current is None or current[0]() is not origin:
+        current = _deletion.tickets = (weakref.ref(origin) if origin is not None else lambda: None, set())
+    current[1].add(instance.pk)
+
+
+def message_deleted(sender, instance: Message, origin=None, **kwargs) -> None:
+    current = getattr(_deletion, "tickets", None)
+    if origin is not None and current is not None and current[0]() is origin and instance.ticket_id in current[1]:
+        return  # its ticket is being deleted in the same deletion
     # An update, never an insert: when the whole ticket is being deleted its document may already
     # be gone, and must stay gone.
     ticket = Ticket.objects.filter(pk=instance.ticket_id).only(*SEARCHED_TICKET_FIELDS).first()

@@ -115,6 +115,32 @@ def test_a_deleted_message_is_no_longer_found(client, agent, tickets):
     assert found(client, "환불") == []
 
 
+def _document_statements(captured) -> list[str]:
+    return [query["sql"] for query in captured.captured_queries if "tickets_ticketsearchdocument" in query["sql"]]
+
+
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_a_deleted_ticket_does_not_rewrite_its_document_for_each_of_its_messages(client, agent, how):
+    ticket = new_ticket("환불 문의", "첫 번째 메시지")
+    for number in range(2, 6):
+        ticket.add_customer_message(f"{number} 번째 메시지")
+    other = new_ticket("다른 문의", "환불 메시지는 남아요")
+    with CaptureQueriesContext(connection) as captured:
+        if how == "instance":
+            Ticket.objects.get(pk=ticket.pk).delete()
+        else:
+            Ticket.objects.filter(pk=ticket.pk).delete()
+    # Its document goes with it (one cascade DELETE), and is never rewritten on the way.
+    assert not [sql for sql in _document_statements(captured) if sql.startswith("UPDATE")]
+    assert not TicketSearchDocument.objects.filter(ticket_id=ticket.pk).exists()
+    client.force_login(agent)
+    assert found(client, "환불") == [other.reference]
+
+    # A message deleted on its own still rewrites its ticket's document, right after.
+    Message.objects.filter(ticket=other).delete()
+    assert found(client, "환불") == []
+
+
 def test_the_finds_are_marked_in_the_subject_and_a_snippet(client, agent, tickets):
     client.force_login(agent)
     page = client.get(LIST, {"q": "결제취소"}).content.decode()
