@@ -47,35 +47,24 @@ def reindex_articles_of_renamed_tag(sender, instance: Tag, created: bool = False
     # A tag's name is indexed in each of its articles (weighing 2.5): renamed, they answer to the
     # new name and no longer to the old one. A new tag has no articles yet.
     if not raw and not created:
-        _reindex_articles_tagged([instance.pk])
+        _reindex(_articles_tagged([instance.pk]))
 
 
 @receiver(rows_written, sender=Tag)
 def reindex_articles_of_written_tags(sender, pks: list[int], **kwargs) -> None:
-    _reindex_articles_tagged(pks)
+    _reindex(_articles_tagged(pks))
 
 
 @receiver(pre_delete, sender=Tag)
 def note_articles_of_deleted_tag(sender, instance: Tag, **kwargs) -> None:
     # The deletion removes the tag's links without m2m_changed: its articles are noted here and
     # re-indexed once the links are gone.
-    instance._tagged_article_ids = list(
-        Article.tags.through.objects.filter(tag_id=instance.pk).values_list("article_id", flat=True)
-    )
+    instance._tagged_article_ids = _articles_tagged([instance.pk])
 
 
 @receiver(post_delete, sender=Tag)
 def reindex_articles_of_deleted_tag(sender, instance: Tag, **kwargs) -> None:
-    with search.indexing_deferred():
-        for article_id in sorted(set(getattr(instance, "_tagged_article_ids", ()))):
-            search.request_index(article_id)
-
-
-def _reindex_articles_tagged(tag_ids: list[int]) -> None:
-    tagged = Article.tags.through.objects.filter(tag_id__in=tag_ids).values_list("article_id", flat=True)
-    with search.indexing_deferred():
-        for article_id in sorted(set(tagged)):
-            search.request_index(article_id)
+    _reindex(getattr(instance, "_tagged_article_ids", ()))
 
 
 @receiver(m2m_changed, sender=Article.tags.through)
@@ -84,17 +73,24 @@ def reindex_retagged_article(sender, instance, action: str, pk_set=None, **kwarg
         if action in {"post_add", "post_remove", "post_clear"}:
             search.request_index(instance.pk)
         return
-    # From the tag's side (tag.article_set.add(...)): pk_set names the articles, except for a
-    # clear, whose articles are only known before it.
+    # From the tag's side (tag.articles.add(...)): pk_set names the articles, except for a clear,
+    # whose articles are only known before it.
     if action == "pre_clear":
-        instance._tagged_article_ids = list(
-            Article.tags.through.objects.filter(tag_id=instance.pk).values_list("article_id", flat=True)
-        )
-    elif action in {"post_add", "post_remove", "post_clear"}:
-        articles = pk_set if action != "post_clear" else getattr(instance, "_tagged_article_ids", ())
-        with search.indexing_deferred():
-            for article_id in sorted(articles or ()):
-                search.request_index(article_id)
+        instance._tagged_article_ids = _articles_tagged([instance.pk])
+    elif action in {"post_add", "post_remove"}:
+        _reindex(pk_set or ())
+    elif action == "post_clear":
+        _reindex(getattr(instance, "_tagged_article_ids", ()))
+
+
+def _articles_tagged(tag_ids: list[int]) -> list[int]:
+    return list(Article.tags.through.objects.filter(tag_id__in=tag_ids).values_list("article_id", flat=True))
+
+
+def _reindex(article_ids) -> None:
+    with search.indexing_deferred():
+        for article_id in sorted(set(article_ids)):
+            search.request_index(article_id)
 
 
 # Everything the public pages show: any save or delete makes every cached page stale, in every
