@@ -322,7 +322,7 @@ class ShippedSynonym(models.Model):
 class SearchTerm(models.Model):
     """The search index: one row per (article, language, term), with the term's weight there.
 
-    Kept in step by faq.search.index_article(); a plain B-tree on (language, term) serves every
+    Kept in step by faq.search.index_article(); a plain B-tree on (term, language) serves every
     query on SQLite and PostgreSQL alike, so no query ever reads every article.
     """
 

@@ -1,7 +1,7 @@
 """The index: one table (SearchTerm) of (language, term, article, weight) rows, kept in step with
 what editors publish.
 
-A B-tree on (language, term, -weight) serves every query on SQLite and PostgreSQL alike, so a query
+A B-tree on (term, language, -weight) serves every query on SQLite and PostgreSQL alike, so a query
 reads only the postings of its own terms. Titles weigh more than tags, tags more than bodies.
 
 Rows are written as plain tuples with executemany (COPY on PostgreSQL for a rebuild's batches)
