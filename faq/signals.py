@@ -27,8 +27,7 @@ def reindex_article_of_translation(sender, instance: ArticleTranslation, raw: bo
 
 @receiver(rows_written, sender=Article)
 def reindex_written_articles(sender, pks: list[int], **kwargs) -> None:
-    for article_id in pks:
-        search.request_index(article_id)
+    _reindex(pks)
 
 
 @receiver(rows_written, sender=ArticleTranslation)
@@ -38,8 +37,7 @@ def reindex_articles_of_written_translations(sender, pks: list[int], earlier: di
     for start in range(0, len(pks), 500):  # a bounded IN list for SQLite
         chunk = pks[start : start + 500]
         articles.update(ArticleTranslation.objects.filter(pk__in=chunk).values_list("article_id", flat=True))
-    for article_id in sorted(articles):
-        search.request_index(article_id)
+    _reindex(articles)
 
 
 @receiver(post_save, sender=Tag)

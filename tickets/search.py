@@ -100,13 +100,7 @@ def ticket_document(ticket: Ticket, bodies: Iterable[str]) -> str:
 
 def refresh(ticket: Ticket) -> None:
     """Rewrite one ticket's search document from what is stored now (two queries)."""
-    bodies = Message.objects.filter(ticket=ticket).values_list("body", flat=True)
-    TicketSearchDocument.objects.bulk_create(
-        [TicketSearchDocument(ticket=ticket, text=ticket_document(ticket, bodies))],
-        update_conflicts=True,
-        unique_fields=["ticket"],
-        update_fields=["text"],
-    )
+    _write_documents([ticket])
 
 
 SEARCHED_TICKET_FIELDS = TicketQuerySet.SEARCHED_FIELDS
@@ -157,9 +151,11 @@ _deletion = threading.local()
 
 
 def ticket_deleting(sender, instance: Ticket, origin=None, **kwargs) -> None:
+    if origin is None:  # nothing to recognise the messages' signals by
+        return
     current = getattr(_deletion, "tickets", None)
     if current is None or current[0]() is not origin:
-        current = _deletion.tickets = (weakref.ref(origin) if origin is not None else lambda: None, set())
+        current = _deletion.tickets = (weakref.ref(origin), set())
     current[1].add(instance.pk)
 
 

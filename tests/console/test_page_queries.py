@@ -53,6 +53,15 @@ def queries_for(client, url: str) -> tuple[int, int]:
     return len(response.context["cl"].result_list), len(queries)
 
 
+def change_page_queries(client, url: str) -> int:
+    """The queries of one object's page, after a first visit has warmed the per-person caches."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
 def two_sizes(client, url: str, user) -> tuple[tuple[int, int], tuple[int, int]]:
     add_tickets(6, user)
     few = queries_for(client, url)
@@ -91,11 +100,7 @@ def test_a_ticket_page_takes_the_same_queries_for_a_long_conversation(client):
         long.add_agent_reply(agent, f"확인하겠습니다 {number}.")
 
     def page_queries(item) -> int:
-        client.get(f"/admin/tickets/ticket/{item.pk}/change/")  # warm the per-person caches
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(f"/admin/tickets/ticket/{item.pk}/change/")
-        assert response.status_code == 200
-        return len(queries)
+        return change_page_queries(client, f"/admin/tickets/ticket/{item.pk}/change/")
 
     assert page_queries(short) == page_queries(long)
 
@@ -189,11 +194,7 @@ def test_a_claim_page_takes_the_same_queries_for_a_long_history_with_files(clien
         long.provide_info("첨부합니다.", files=[(SimpleUploadedFile(f"명세서{number}.png", b"\x89PNG"), "image/png")])
 
     def page_queries(claim) -> int:
-        client.get(f"/admin/refunds/refundclaim/{claim.pk}/change/")  # warm the per-person caches
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(f"/admin/refunds/refundclaim/{claim.pk}/change/")
-        assert response.status_code == 200
-        return len(queries)
+        return change_page_queries(client, f"/admin/refunds/refundclaim/{claim.pk}/change/")
 
     assert (long.events.count(), long.evidence.count()) == (7, 3)
     assert page_queries(short) == page_queries(long)
