@@ -320,6 +320,38 @@ def test_on_postgresql_a_rebuild_writes_its_rows_already_visible_to_everyone(cor
     assert [hit.article.slug for hit in search.search("영수증", "ko")] == ["refund-policy"]
 
 
+def test_on_postgresql_the_index_terms_sort_byte_by_byte_before_and_after_a_rebuild(corpus):
+    """The "C" collation on language and term (BytewiseCharField): the lookup B-tree compares with
+    memcmp rather than the server locale's strcoll, in the table migrate made and in the B-tree a
+    rebuild makes again; and the search reads it as before."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's text is compared byte by byte already")
+
+    def collations() -> dict[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT attribute.attname, coll.collname
+                FROM pg_index AS ix
+                JOIN pg_class AS idx ON idx.oid = ix.indexrelid
+                JOIN LATERAL unnest(ix.indkey, ix.indcollation) AS key(attnum, collid) ON true
+                JOIN pg_attribute AS attribute ON attribute.attrelid = ix.indrelid AND attribute.attnum = key.attnum
+                LEFT JOIN pg_collation AS coll ON coll.oid = key.collid
+                WHERE idx.relname = 'faq_searchterm_lookup'
+                """
+            )
+            return dict(cursor.fetchall())
+
+    bytewise = {"term": "C", "language": "C", "weight": None, "article_id": None}
+    assert collations() == bytewise
+    assert search.rebuild_index() == 4
+    assert collations() == bytewise
+    assert [hit.article.slug for hit in search.search("환불", "ko")][:1] == ["refund-policy"]
+    assert sorted(index_module.vocabulary("ko")) == sorted(
+        SearchTerm.objects.filter(language="ko").values_list("term", flat=True).distinct()
+    )
+
+
 def test_a_renamed_tag_is_searched_by_its_new_name_and_no_longer_by_the_old_one(corpus):
     tag = Tag.objects.get(name="오류")
     tag.name = "가나다"
