@@ -258,3 +258,27 @@ def test_rebuilding_keeps_the_index_and_its_b_trees(corpus):
     call_command("rebuild_faq_index", stdout=open("/dev/null", "w"))
     assert sorted(SearchTerm.objects.values_list("language", "term", "article_id", "weight")) == before
     test_a_query_reads_only_its_own_terms_through_the_index(corpus)
+
+
+def test_a_hit_is_its_article_translation_and_category_as_the_orm_would_load_them(corpus):
+    """Hits are built from one raw query (the fields a hit shows): what it shows is read there, and
+    every other field still loads on access with the value and type the ORM gives it."""
+    (hit,) = [hit for hit in search.search("환불 신청", "ko") if hit.article.slug == "request-refund"]
+    stored = ArticleTranslation.objects.select_related("article__category").get(
+        article__slug="request-refund", language="ko"
+    )
+    with CaptureQueriesContext(connection) as shown:
+        assert (hit.translation.pk, hit.translation.title, hit.translation.language) == (
+            stored.pk,
+            stored.title,
+            "ko",
+        )
+        assert hit.article.category.name == stored.article.category.name
+        assert hit.url == stored.get_absolute_url()
+    assert len(shown) == 0
+    with CaptureQueriesContext(connection) as deferred:
+        assert hit.translation.body_html == stored.body_html
+        assert hit.translation.updated_at == stored.updated_at and hit.translation.updated_at.tzinfo is not None
+        assert hit.article.created_at == stored.article.created_at
+        assert hit.article.category.position == stored.article.category.position
+    assert len(deferred) == 4  # one read per deferred field, as .only() would do
