@@ -1054,6 +1054,12 @@ def insert_postings(rows: list[tuple], pks: list[int], category_ids: list[int]) 
                 f"INSERT INTO faq_searchterm {columns} VALUES (?, ?, ?, ?, ?)",
                 ((language, term, pks[index], category_ids[index], weight) for index, language, term, weight in rows),
             )
+        # The document frequencies the index module keeps beside the rows (as migration 0011 counts them).
+        cursor.execute("DELETE FROM faq_documentfrequency")
+        cursor.execute(
+            "INSERT INTO faq_documentfrequency (language, term, documents) "
+            "SELECT language, term, COUNT(*) FROM faq_searchterm GROUP BY language, term"
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,13 @@ def reindex_saved_article(sender, instance: Article, raw: bool = False, **kwargs
         search.request_index(instance.pk)
 
 
+@receiver(pre_delete, sender=Article)
+def unindex_deleted_article(sender, instance: Article, **kwargs) -> None:
+    # Its rows leave through the index module, which keeps the document frequencies in step; the
+    # deletion's cascade, which runs next, would remove them without a word.
+    search.forget_article(instance.pk)
+
+
 @receiver(post_save, sender=ArticleTranslation)
 @receiver(post_delete, sender=ArticleTranslation)
 def reindex_article_of_translation(sender, instance: ArticleTranslation, raw: bool = False, **kwargs) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from faq.search.correction import forget_vocabulary
 from faq.search.index import (
+    forget_article,
     forget_document_counts,
     index_article,
     indexing_deferred,
@@ -40,6 +41,7 @@ __all__ = [
     "analyse",
     "answer",
     "document_frequencies",
+    "forget_article",
     "forget_document_counts",
     "forget_synonyms",
     "forget_vocabulary",

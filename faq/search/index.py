@@ -27,7 +27,7 @@ from itertools import repeat
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from faq.models import Article, ArticleTranslation, SearchTerm
+from faq.models import Article, ArticleTranslation, DocumentFrequency, SearchTerm
 from helpcenter.text_analysis import WEAK_TERMS, initials_terms, term_counts
 
 TITLE_WEIGHT = 4.0
@@ -118,7 +118,9 @@ class _FloatTexts(dict):
 _float_texts = _FloatTexts()
 
 
-def _copy_text_of(pk: int, category: int, texts: list[tuple[str, str, str]], tags: list[str]) -> str:
+def _copy_text_of(
+    pk: int, category: int, texts: list[tuple[str, str, str]], tags: list[str], counted: dict[str, Counter]
+) -> str:
     """_rows_of's rows as the text COPY reads (language, term, article, category, weight), joined
     in C rather than formatted row by row: formatting was a seventh of a rebuild's analysis.
     Terms are made of Hangul, jamo, a-z, 0-9 and ' (text_analysis.TOKEN): nothing COPY escapes."""
@@ -126,6 +128,7 @@ def _copy_text_of(pk: int, category: int, texts: list[tuple[str, str, str]], tag
     lines = []
     for language, title, body in texts:
         weights = _weights_for(title, body, tags)
+        counted[language].update(iter(weights))  # an iterator: counted in C, not as a mapping
         fields = zip(
             repeat(language + "\t"),
             weights,
@@ -259,11 +262,13 @@ def _replace_rows(article_id: int, rows: list[Row], stored: list[tuple] | None =
             cursor.execute(_STORED_ROWS, [article_id])
             stored = cursor.fetchall()
     stale: list[int] = []
+    held = Counter()  # (language, term) → rows more (or fewer) once this is written
     for row_id, language, term, category, weight in stored:
         if wanted.get((language, term)) == (category, weight):
             del wanted[language, term]  # stored as wanted; a second copy of it would be stale
         else:
             stale.append(row_id)
+            held[language, term] -= 1
     with connection.cursor() as cursor:
         for start in range(0, len(stale), _DELETE_BATCH):
             batch = stale[start : start + _DELETE_BATCH]
@@ -273,7 +278,35 @@ def _replace_rows(article_id: int, rows: list[Row], stored: list[tuple] | None =
             [(language, term, article_id, category, weight) for (language, term), (category, weight) in wanted.items()],
             copy=not pipelined,
         )
+        held.update(wanted.keys())
+    _count_changes(held)
     return bool(stale or wanted)
+
+
+_FREQUENCIES = DocumentFrequency._meta.db_table
+_ADD_TO_FREQUENCY = (
+    f"INSERT INTO {_FREQUENCIES} (language, term, documents) VALUES (%s, %s, %s) "
+    f"ON CONFLICT (term, language) DO UPDATE SET documents = {_FREQUENCIES}.documents + excluded.documents"
+)
+
+
+def _count_changes(held: Counter) -> None:
+    """Add each term's change in rows to its document frequency (a new weight for a term the
+    article already held changes nothing). In term order, so that two saves changing the same
+    terms lock their rows in the same order and never deadlock."""
+    changes = sorted((term, language, change) for (language, term), change in held.items() if change)
+    if changes:
+        with connection.cursor() as cursor:
+            cursor.executemany(_ADD_TO_FREQUENCY, [(language, term, change) for term, language, change in changes])
+
+
+def forget_article(article_id: int) -> None:
+    """The article is being deleted: its rows leave the index, and its terms' frequencies with
+    them (the deletion's cascade would remove the rows without telling the frequencies)."""
+    with transaction.atomic():
+        changed = _replace_rows(article_id, [])
+    if changed:
+        forget_document_counts()
 
 
 Chunk = list[tuple[int, int, list[tuple[str, str, str]], list[str]]]  # (pk, category, texts, tags) per article
@@ -292,18 +325,41 @@ def rebuild_index(processes: int | None = None) -> int:
             processes = 1
     as_copy_text = connection.vendor == "postgresql"
     count = 0
-    with transaction.atomic(), _table_emptied_for_a_bulk_load(), _analysers(processes) as analysers:
-        pending: deque[Future] = deque()
-        for chunk in _article_chunks(published):
-            pending.append(analysers.submit(_chunk_postings, chunk, as_copy_text))
-            count += len(chunk)
-            # A few chunks ahead keep every analyser busy while this process writes.
-            while len(pending) > processes:
-                _write(pending.popleft().result())
-        while pending:
-            _write(pending.popleft().result())
+    frequencies: dict[str, Counter] = defaultdict(Counter)
+
+    def write(result: tuple[list[Row] | str, dict[str, Counter]]) -> None:
+        rows, counted = result
+        _write(rows)
+        for language, terms in counted.items():
+            frequencies[language].update(terms)
+
+    with transaction.atomic():
+        with _table_emptied_for_a_bulk_load(), _analysers(processes) as analysers:
+            pending: deque[Future] = deque()
+            for chunk in _article_chunks(published):
+                pending.append(analysers.submit(_chunk_postings, chunk, as_copy_text))
+                count += len(chunk)
+                # A few chunks ahead keep every analyser busy while this process writes.
+                while len(pending) > processes:
+                    write(pending.popleft().result())
+            while pending:
+                write(pending.popleft().result())
+        _replace_frequencies(frequencies)
     forget_document_counts()
     return count
+
+
+def _replace_frequencies(frequencies: dict[str, Counter]) -> None:
+    """The document frequencies of a rebuilt index, as its analysers counted them."""
+    rows = [(language, term, documents) for language, terms in frequencies.items() for term, documents in terms.items()]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {_FREQUENCIES}")
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {_FREQUENCIES} (language, term, documents) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {_FREQUENCIES} (language, term, documents) VALUES (%s, %s, %s)", rows)
 
 
 def _article_chunks(published) -> Iterator[Chunk]:
@@ -328,15 +384,20 @@ def _article_chunks(published) -> Iterator[Chunk]:
         last_pk = chunk[-1][0]
 
 
-def _chunk_postings(chunk: Chunk, as_copy_text: bool) -> list[Row] | str:
-    """The rows of a chunk of articles; for PostgreSQL already as COPY's text, so that formatting
-    millions of rows is done by the analysers, not by the one process that writes."""
+def _chunk_postings(chunk: Chunk, as_copy_text: bool) -> tuple[list[Row] | str, dict[str, Counter]]:
+    """The rows of a chunk of articles, and how many of them each term has in each language; for
+    PostgreSQL the rows already as COPY's text, so that formatting millions of rows is done by the
+    analysers, not by the one process that writes."""
+    counted: dict[str, Counter] = defaultdict(Counter)
     if as_copy_text:
-        return "".join([_copy_text_of(pk, category, texts, tags) for pk, category, texts, tags in chunk])
+        text = "".join([_copy_text_of(pk, category, texts, tags, counted) for pk, category, texts, tags in chunk])
+        return text, dict(counted)
     rows: list[Row] = []
     for pk, category, texts, tags in chunk:
         rows.extend(_rows_of(pk, category, texts, tags))
-    return rows
+    for language, term, *_rest in rows:
+        counted[language][term] += 1
+    return rows, dict(counted)
 
 
 def _write(rows: list[Row] | str) -> None:

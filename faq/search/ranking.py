@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils.safestring import SafeString
 
-from faq.models import Article, ArticleTranslation, Category, SearchTerm, Synonym
+from faq.models import Article, ArticleTranslation, Category, DocumentFrequency, SearchTerm, Synonym
 from faq.search.correction import corrected_text, corrections
 from faq.search.index import document_count, index_version
 from faq.snippets import highlight, snippet
@@ -181,11 +181,12 @@ def _union_all(selects: list[str]) -> str:
 _local_frequencies: dict[tuple[str, str], int] = {}
 _local_frequencies_version = ""
 LOCAL_FREQUENCIES_MAX = 50_000
+FREQUENCIES_PER_QUERY = 500  # terms looked up per statement, well under SQLite's bound parameters
 
 
 def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
-    """How many articles hold each term, cached until the index changes. Counted exactly: a cap
-    made every common word weigh the same, so 결제 outweighed the telling word beside it."""
+    """How many articles hold each term, cached until the index changes. Exact: a cap made every
+    common word weigh the same, so 결제 outweighed the telling word beside it."""
     global _local_frequencies, _local_frequencies_version
     if not terms:
         return {}
@@ -205,15 +206,18 @@ def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
     found.update({term: cached[key] for term, key in keys.items() if key in cached})
     missing = [term for term in terms if term not in found]
     if missing:
-        table = SearchTerm._meta.db_table
-        selects, params = [], []
-        for term in missing:
-            # COUNT(*) over the index's own columns: an index-only scan on both databases.
-            selects.append(f"SELECT %s AS term, COUNT(*) AS documents FROM {table} WHERE language = %s AND term = %s")
-            params += [term, language, term]
+        # Kept beside the index (DocumentFrequency) rather than counted here: one indexed lookup
+        # per term, whatever the number of its postings.
+        counted: dict[str, int] = {}
         with connection.cursor() as cursor:
-            cursor.execute(_union_all(selects), params)
-            counted = dict(cursor.fetchall())
+            for start in range(0, len(missing), FREQUENCIES_PER_QUERY):
+                batch = missing[start : start + FREQUENCIES_PER_QUERY]
+                cursor.execute(
+                    f"SELECT term, documents FROM {DocumentFrequency._meta.db_table} "
+                    f"WHERE language = %s AND term IN ({', '.join(['%s'] * len(batch))})",
+                    [language, *batch],
+                )
+                counted.update(cursor.fetchall())
         cache.set_many({keys[term]: counted.get(term, 0) for term in missing}, 300)
         found.update({term: counted.get(term, 0) for term in missing})
     for term in terms:
