@@ -94,13 +94,17 @@ def posting_rows(article: Article) -> list[Row]:
     return _rows_of(article.pk, article.category_id, texts, [tag.name for tag in article.tags.all()])
 
 
-def _rows_of(pk: int, category: int, texts: list[tuple[str, str, str]], tags: list[str]) -> list[Row]:
+def _rows_of(
+    pk: int, category: int, texts: list[tuple[str, str, str]], tags: list[str], counted: dict | None = None
+) -> list[Row]:
     """The rows of a published article from its (language, title, body) texts and tag names: the one
     computation behind a save's re-index and a rebuild (_copy_text_of writes the same rows as
-    text), so the two cannot drift apart."""
+    text), so the two cannot drift apart. A rebuild's `counted` gets each term's rows, per language."""
     rows: list[Row] = []
     for language, title, body in texts:
         weights = _weights_for(title, body, tags)
+        if counted is not None:
+            counted[language].update(iter(weights))  # an iterator: counted in C, not as a mapping
         rows.extend(zip(repeat(language), weights, repeat(pk), repeat(category), weights.values(), strict=False))
     return rows
 
@@ -394,9 +398,7 @@ def _chunk_postings(chunk: Chunk, as_copy_text: bool) -> tuple[list[Row] | str, 
         return text, dict(counted)
     rows: list[Row] = []
     for pk, category, texts, tags in chunk:
-        rows.extend(_rows_of(pk, category, texts, tags))
-    for language, term, *_rest in rows:
-        counted[language][term] += 1
+        rows.extend(_rows_of(pk, category, texts, tags, counted))
     return rows, dict(counted)
 
 
