@@ -22,7 +22,7 @@ def reindex_saved_article(sender, instance: Article, raw: bool = False, **kwargs
 def unindex_deleted_article(sender, instance: Article, **kwargs) -> None:
     # Its rows leave through the index module, which keeps the document frequencies in step; the
     # deletion's cascade, which runs next, would remove them without a word.
-    search.forget_article(instance.pk)
+    search.unindex_article(instance.pk)
 
 
 @receiver(post_save, sender=ArticleTranslation)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from faq.search.correction import forget_vocabulary
 from faq.search.index import (
-    forget_article,
     forget_document_counts,
     index_article,
     indexing_deferred,
@@ -17,6 +16,7 @@ from faq.search.index import (
     postings_for,
     rebuild_index,
     request_index,
+    unindex_article,
 )
 from faq.search.ranking import (
     Answer,
@@ -41,7 +41,6 @@ __all__ = [
     "analyse",
     "answer",
     "document_frequencies",
-    "forget_article",
     "forget_document_counts",
     "forget_synonyms",
     "forget_vocabulary",
@@ -59,4 +58,5 @@ __all__ = [
     "request_index",
     "search",
     "snippet",
+    "unindex_article",
 ]

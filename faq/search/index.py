@@ -8,6 +8,9 @@ Rows are written as plain tuples with executemany (COPY on PostgreSQL for a rebu
 rather than as model instances: building a SearchTerm object per row cost more than analysing the
 text. For the same reason a rebuild and a save read articles as plain values. A save compares the
 article's stored rows with the wanted ones and writes only the difference.
+
+Beside the rows, DocumentFrequency keeps how many rows each term has in each language (what a
+term's idf needs): every write here adds its change to it, and a rebuild writes it afresh.
 """
 
 from __future__ import annotations
@@ -304,7 +307,7 @@ def _count_changes(held: Counter) -> None:
             cursor.executemany(_ADD_TO_FREQUENCY, [(language, term, change) for term, language, change in changes])
 
 
-def forget_article(article_id: int) -> None:
+def unindex_article(article_id: int) -> None:
     """The article is being deleted: its rows leave the index, and its terms' frequencies with
     them (the deletion's cascade would remove the rows without telling the frequencies)."""
     with transaction.atomic():
