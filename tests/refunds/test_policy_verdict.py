@@ -221,3 +221,23 @@ def test_in_english_the_count_of_re_assessed_claims_reads_in_the_plural(client):
     assert "2 claims under review were re-assessed under the new rule." in [
         str(m) for m in response.context["messages"]
     ]
+
+
+def test_an_app_store_purchase_is_outside_policy_and_says_who_refunds_it(db):
+    from refunds.policy import assess
+
+    claim = make_claim(reason="withdrawal_within_7_days", payment_method="app_store")
+    rule = PolicyRule.objects.current()["withdrawal_within_7_days"]  # no evidence wanted, 3 days of 7
+    with translation.override("en"):
+        verdict = assess(claim, rule, timezone.now())
+        assert (verdict.within_policy, [str(reason) for reason in verdict.reasons]) == (
+            False,
+            ["App-store purchases are refunded by Apple or Google, not by us."],
+        )
+    card = make_claim(  # another customer, paying by card: ours to refund
+        reason="withdrawal_within_7_days", payment_method="card", email="kim@example.com", username="kim77"
+    )
+    with translation.override("en"):
+        assert [str(reason) for reason in assess(card, rule, timezone.now()).reasons] == [
+            "Meets every condition of the rule."
+        ]
