@@ -88,6 +88,21 @@ def test_the_claim_form_starts_from_the_ticket(client, hong_ticket):
     assert re.search(r'<input type="text" name="currency" value="(\w*)"', page).group(1) == "KRW"
 
 
+def test_the_claim_starts_from_the_customers_first_words_in_time_not_in_storage(client, hong_ticket):
+    """Mail fetched late is stored after what the customer wrote next: the form takes the words
+    written first (the earliest message), whatever order the rows were stored in."""
+    later = hong_ticket.add_customer_message("확인해 보니 앱스토어로 결제한 거였어요.")
+    Message.objects.filter(pk=later.pk).update(
+        created_at=hong_ticket.messages.earliest("created_at").created_at - timedelta(hours=1)
+    )
+    client.force_login(member("agent", "Agents"))
+    initial = client.get(ADD_CLAIM, {"ticket": hong_ticket.pk}).context["adminform"].form.initial
+    assert (initial["description"], initial["payment_method"]) == (
+        "확인해 보니 앱스토어로 결제한 거였어요.",
+        "app_store",
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
