@@ -3,6 +3,7 @@ a save or delete, and a bulk write (QuerySet.update, bulk_create: helpcenter/bul
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -27,8 +28,15 @@ def unindex_deleted_article(sender, instance: Article, **kwargs) -> None:
 
 @receiver(post_save, sender=ArticleTranslation)
 @receiver(post_delete, sender=ArticleTranslation)
-def reindex_article_of_translation(sender, instance: ArticleTranslation, raw: bool = False, **kwargs) -> None:
-    if not raw:
+def reindex_article_of_translation(
+    sender, instance: ArticleTranslation, raw: bool = False, origin=None, **kwargs
+) -> None:
+    # A translation deleted with its article (the deletion began at an article or a queryset of
+    # them) has nothing left to re-index: the article's pre_delete took its rows out, and each
+    # translation's re-index only read the article again to find nothing (28 statements to delete
+    # a two-language article, 18 without).
+    deleted_with_its_article = isinstance(origin, Article) or (isinstance(origin, QuerySet) and origin.model is Article)
+    if not raw and not deleted_with_its_article:
         search.request_index(instance.article_id)
 
 

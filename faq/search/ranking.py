@@ -12,14 +12,12 @@ page can label it.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import math
 import re
 import time
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 from django.utils.safestring import SafeString
 
@@ -175,9 +173,8 @@ def _union_all(selects: list[str]) -> str:
     return " UNION ALL ".join(f"SELECT * FROM ({select}) AS part{i}" for i, select in enumerate(selects))
 
 
-# Document frequencies already counted by this process, for the index version they were counted in:
-# a query's terms are mostly the same few thousand words, and a dict read costs less than the
-# shared cache's (a locmem or Redis get unpickles each value).
+# Document frequencies this process has read, for the index version they were read in: a query's
+# terms are mostly the same few thousand words, and a dict read saves the round trip.
 _local_frequencies: dict[tuple[str, str], int] = {}
 _local_frequencies_version = ""
 LOCAL_FREQUENCIES_MAX = 50_000
@@ -185,8 +182,9 @@ FREQUENCIES_PER_QUERY = 500  # terms looked up per statement, well under SQLite'
 
 
 def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
-    """How many articles hold each term, cached until the index changes. Exact: a cap made every
-    common word weigh the same, so 결제 outweighed the telling word beside it."""
+    """How many articles hold each term, kept beside the index (DocumentFrequency) and read once
+    per process until the index changes. Exact: a cap made every common word weigh the same, so
+    결제 outweighed the telling word beside it."""
     global _local_frequencies, _local_frequencies_version
     if not terms:
         return {}
@@ -194,21 +192,10 @@ def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
     if version != _local_frequencies_version or len(_local_frequencies) > LOCAL_FREQUENCIES_MAX:
         _local_frequencies, _local_frequencies_version = {}, version
     local = _local_frequencies
-    found = {term: local[language, term] for term in terms if (language, term) in local}
-    if len(found) == len(terms):
-        return found
-    keys = {
-        term: f"faq:df:{version}:{language}:{hashlib.md5(term.encode()).hexdigest()}"
-        for term in terms
-        if term not in found
-    }
-    cached = cache.get_many(list(keys.values()))
-    found.update({term: cached[key] for term, key in keys.items() if key in cached})
-    missing = [term for term in terms if term not in found]
+    missing = [term for term in terms if (language, term) not in local]
     if missing:
-        # Kept beside the index (DocumentFrequency) rather than counted here: one indexed lookup
-        # per term, whatever the number of its postings.
-        counted: dict[str, int] = {}
+        # One indexed lookup per term, whatever the number of its postings.
+        read: dict[str, int] = {}
         with connection.cursor() as cursor:
             for start in range(0, len(missing), FREQUENCIES_PER_QUERY):
                 batch = missing[start : start + FREQUENCIES_PER_QUERY]
@@ -217,12 +204,10 @@ def document_frequencies(language: str, terms: list[str]) -> dict[str, int]:
                     f"WHERE language = %s AND term IN ({', '.join(['%s'] * len(batch))})",
                     [language, *batch],
                 )
-                counted.update(cursor.fetchall())
-        cache.set_many({keys[term]: counted.get(term, 0) for term in missing}, 300)
-        found.update({term: counted.get(term, 0) for term in missing})
-    for term in terms:
-        local[language, term] = found[term]
-    return found
+                read.update(cursor.fetchall())
+        for term in missing:
+            local[language, term] = read.get(term, 0)
+    return {term: local[language, term] for term in terms}
 
 
 def ranked_article_ids(query: ParsedQuery, category_id: int | None = None, limit: int = 200) -> list[int]:
